@@ -1,0 +1,59 @@
+/** The shape of a CLI command and the flags every command shares (one per setting). */
+import { settings, type Config, type Setting } from '../config.ts'
+
+/** OptionSpec declares one flag of a command. */
+export interface OptionSpec {
+  type: 'string' | 'boolean'
+  short?: string
+  description: string
+  value?: string
+}
+
+/** CommandIO is where a command writes; tests capture it. */
+export interface CommandIO {
+  out(text: string): void
+  err(text: string): void
+}
+
+/** CommandContext is what a command's `run` receives. */
+export interface CommandContext {
+  config: Config
+  flags: Record<string, string | boolean | undefined>
+  positionals: string[]
+  io: CommandIO
+}
+
+/** Command is one `vigil <command>`; `run` returns the exit status. */
+export interface Command {
+  name: string
+  summary: string
+  description: string
+  options: Record<string, OptionSpec>
+  run(ctx: CommandContext): Promise<number>
+}
+
+/** commonOptions are accepted by every command: `--config` and one flag per setting. */
+export const commonOptions: Record<string, OptionSpec> = {
+  config: { type: 'string', value: 'FILE', description: 'YAML file with settings (VIGIL_CONFIG)' },
+  ...Object.fromEntries(
+    (Object.values(settings) as Setting[]).map((s) => [
+      s.flag,
+      {
+        type: 'string' as const,
+        value: s.flag.toUpperCase().replace(/-/g, '_'),
+        description: `${s.doc} (${s.env}${s.default !== undefined ? `, default ${s.default}` : ''})`,
+      },
+    ]),
+  ),
+  help: { type: 'boolean', short: 'h', description: 'Show this help' },
+}
+
+/** formatOptions renders a list of flags for `--help`. */
+export function formatOptions(options: Record<string, OptionSpec>): string {
+  const rows = Object.entries(options).map(([name, spec]) => {
+    const left = `${spec.short ? `-${spec.short}, ` : '    '}--${name}${spec.value ? ` ${spec.value}` : ''}`
+    return [left, spec.description] as const
+  })
+  const width = Math.max(...rows.map(([left]) => left.length)) + 2
+  return rows.map(([left, desc]) => `  ${left.padEnd(width)}${desc}`).join('\n')
+}

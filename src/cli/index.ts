@@ -1,0 +1,114 @@
+/**
+ * The CLI: finds the command in argv, parses its flags, loads the configuration and runs it.
+ * Returns the exit status (0 ok, 1 failure, 2 usage or configuration error); main.ts exits with it.
+ */
+import { parseArgs } from 'node:util'
+import { ConfigError, loadConfig } from '../config.ts'
+import { commonOptions, formatOptions, type Command, type CommandIO } from './command.ts'
+import { migrateCommand } from './migrate.ts'
+import { serveCommand } from './serve.ts'
+import { versionCommand } from './version.ts'
+
+/** commands lists every `vigil <command>`. */
+export const commands: Record<string, Command> = {
+  serve: serveCommand,
+  migrate: migrateCommand,
+  version: versionCommand,
+}
+
+const processIO: CommandIO = {
+  out: (text) => process.stdout.write(text),
+  err: (text) => process.stderr.write(text),
+}
+
+/** usage is the top-level help. */
+export function usage(): string {
+  const names = Object.values(commands)
+  const width = Math.max(...names.map((c) => c.name.length)) + 2
+  return [
+    'vigil: metrics, logs, anomaly detection, GitOps drift, policies and remediation in one binary.',
+    '',
+    'Usage: vigil [command] [flags]',
+    '',
+    'Commands:',
+    ...names.map((c) => `  ${c.name.padEnd(width)}${c.summary}`),
+    `  ${'help'.padEnd(width)}Show help for a command`,
+    '',
+    'Run `vigil <command> --help` for the flags of a command. Every setting is also read from',
+    'VIGIL_* environment variables and from the YAML file given by --config.',
+    '',
+  ].join('\n')
+}
+
+/** commandHelp is the help of one command. */
+export function commandHelp(command: Command): string {
+  const own = Object.keys(command.options).length
+    ? `Flags:\n${formatOptions(command.options)}\n\n`
+    : ''
+  return (
+    `Usage: vigil ${command.name} [flags]\n\n${command.description}\n\n${own}` +
+    `Settings (every command):\n${formatOptions(commonOptions)}\n`
+  )
+}
+
+/** runCli runs vigil with these arguments and returns the exit status. */
+export async function runCli(
+  argv: string[],
+  io: CommandIO = processIO,
+  env?: Record<string, string | undefined>,
+): Promise<number> {
+  const first = argv[0]
+  if (first === '--help' || first === '-h') {
+    io.out(usage())
+    return 0
+  }
+  if (first === '--version') return runCli(['version', ...argv.slice(1)], io, env)
+  if (first === 'help') {
+    const target = argv[1] ? commands[argv[1]] : undefined
+    if (argv[1] && !target) return usageError(io, `unknown command "${argv[1]}"`)
+    io.out(target ? commandHelp(target) : usage())
+    return 0
+  }
+  const named = first !== undefined && !first.startsWith('-')
+  const command = named ? commands[first] : serveCommand
+  if (!command) return usageError(io, `unknown command "${first}"`)
+  const rest = named ? argv.slice(1) : argv
+
+  let parsed: ReturnType<typeof parseArgs>
+  try {
+    parsed = parseArgs({
+      args: rest,
+      options: { ...commonOptions, ...command.options },
+      strict: true,
+      allowPositionals: false,
+    })
+  } catch (err) {
+    return usageError(io, (err as Error).message, command)
+  }
+  const flags = parsed.values as Record<string, string | boolean | undefined>
+  if (flags.help) {
+    io.out(commandHelp(command))
+    return 0
+  }
+  let config
+  try {
+    config = loadConfig(flags, env)
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      io.err(`vigil: ${err.message}\n`)
+      return 2
+    }
+    throw err
+  }
+  try {
+    return await command.run({ config, flags, positionals: parsed.positionals, io })
+  } catch (err) {
+    io.err(`vigil ${command.name}: ${(err as Error).message}\n`)
+    return 1
+  }
+}
+
+function usageError(io: CommandIO, message: string, command?: Command): number {
+  io.err(`vigil: ${message}\n\n${command ? commandHelp(command) : usage()}`)
+  return 2
+}

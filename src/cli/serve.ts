@@ -1,0 +1,125 @@
+/**
+ * `vigil serve`: opens and migrates the database, serves the API, /metrics and the dashboard on
+ * one port, and on SIGTERM/SIGINT stops accepting, drains in-flight requests and closes the database.
+ */
+import { createApp } from '../app.ts'
+import { redactedConfig, type Config } from '../config.ts'
+import { openDatabase, redactUrl, type Database } from '../db/client.ts'
+import { migrate } from '../db/migrate.ts'
+import { createLogger, fileSink, stdoutSink, type Logger } from '../obs/logger.ts'
+import { createMetrics } from '../obs/metrics.ts'
+import { runtime, serve, type Server } from '../runtime/index.ts'
+import type { Lifecycle } from '../system/index.ts'
+import { VERSION } from '../version.ts'
+import type { Command } from './command.ts'
+
+/** Running is a started vigil: stop it with `shutdown`. */
+export interface Running {
+  server: Server
+  db: Database
+  logger: Logger
+  shutdown(reason: string): Promise<void>
+}
+
+/** loggerFor builds the process logger from the config (stdout, plus the log file if set). */
+export function loggerFor(config: Config): Logger {
+  const sinks = [stdoutSink]
+  if (config.logFile) sinks.push(fileSink(config.logFile))
+  return createLogger(config.logLevel, sinks)
+}
+
+/** start brings vigil up and returns once it is listening. */
+export async function start(config: Config, logger: Logger): Promise<Running> {
+  const startedAt = Date.now()
+  logger.info('starting', {
+    version: VERSION,
+    runtime: `${runtime.name} ${runtime.version}`,
+    compiled: runtime.compiled,
+    config: redactedConfig(config),
+  })
+  const db = await openDatabase(config.dbUrl, config.dbAuthToken)
+  const applied = await migrate(db.client)
+  if (applied.length > 0) logger.info('migrations applied', { migrations: applied })
+
+  const lifecycle: Lifecycle = { draining: false }
+  const metrics = createMetrics()
+  const app = createApp({ config, db, logger, metrics, lifecycle, startedAt, now: Date.now })
+  let server: Server
+  try {
+    server = serve({
+      port: config.port,
+      hostname: config.listen,
+      fetch: app.fetch,
+      // The listener lets a little more through so the app answers 413 in our error shape.
+      maxRequestBodySize: config.bodyLimit * 2,
+    })
+  } catch (err) {
+    db.close()
+    const inUse = /EADDRINUSE|in use/i.test(String(err))
+    throw new Error(
+      inUse
+        ? `cannot listen on ${config.listen}:${config.port}: the port is in use (set VIGIL_PORT or --port)`
+        : `cannot listen on ${config.listen}:${config.port}: ${(err as Error).message}`,
+      { cause: err },
+    )
+  }
+  logger.info('listening', {
+    url: `http://${config.listen.includes(':') ? `[${config.listen}]` : config.listen}:${server.port}`,
+    port: server.port,
+    database: redactUrl(config.dbUrl),
+    startup_ms: Date.now() - startedAt,
+  })
+
+  let stopping: Promise<void> | undefined
+  const shutdown = (reason: string) => {
+    stopping ??= (async () => {
+      lifecycle.draining = true
+      logger.info('shutting down', { reason, timeout_ms: config.shutdownTimeoutMs })
+      const drained = await within(server.stop(), config.shutdownTimeoutMs)
+      if (!drained) logger.warn('in-flight requests did not finish in time; closing anyway')
+      db.close()
+      logger.info('stopped', { uptime_ms: Date.now() - startedAt })
+    })()
+    return stopping
+  }
+  return { server, db, logger, shutdown }
+}
+
+async function within(work: Promise<void>, ms: number): Promise<boolean> {
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const timeout = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms)
+  })
+  try {
+    return await Promise.race([work.then(() => true as const), timeout])
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
+/** serveCommand runs vigil until SIGTERM or SIGINT. */
+export const serveCommand: Command = {
+  name: 'serve',
+  summary: 'Run the server (the default command)',
+  description:
+    'Serves the API, Prometheus /metrics and the dashboard on one port over the configured\n' +
+    'database, applying pending migrations first. SIGTERM or SIGINT stops it gracefully.',
+  options: {},
+  async run({ config, io }) {
+    const logger = loggerFor(config)
+    let running: Running
+    try {
+      running = await start(config, logger)
+    } catch (err) {
+      logger.error('cannot start', { err })
+      io.err(`vigil: ${(err as Error).message}\n`)
+      return 1
+    }
+    const signal = await new Promise<string>((resolve) => {
+      process.once('SIGTERM', () => resolve('SIGTERM'))
+      process.once('SIGINT', () => resolve('SIGINT'))
+    })
+    await running.shutdown(signal)
+    return 0
+  },
+}

@@ -1,0 +1,273 @@
+/**
+ * The one configuration of vigil: a table of settings, each readable from a flag, a `VIGIL_*`
+ * environment variable or a key of the YAML file given by `--config`, validated by zod and parsed
+ * once. Precedence: flag, then environment, then file, then default. This is the only file that
+ * reads `process.env`.
+ */
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { parse as parseYaml } from 'yaml'
+import { z } from 'zod'
+import { parseDuration, parseSize } from './units.ts'
+
+const port = z.coerce
+  .number({ error: 'must be a number' })
+  .int({ error: 'must be a whole number' })
+  .min(0, { error: 'must be between 0 and 65535' })
+  .max(65535, { error: 'must be between 0 and 65535' })
+
+const host = z
+  .string()
+  .trim()
+  .min(1, { error: 'must not be empty' })
+  .max(253, { error: 'must be at most 253 characters' })
+  .regex(/^[A-Za-z0-9.:\-[\]%]+$/, { error: 'must be an IP address or a host name' })
+
+const dbUrl = z
+  .string()
+  .trim()
+  .regex(/^(file:|libsql:\/\/|https?:\/\/|wss?:\/\/)\S+$/, {
+    error: 'must start with file:, libsql://, http(s):// or ws(s)://',
+  })
+
+const size = (min: number, max: number) =>
+  z.union([z.number(), z.string()]).transform((value, ctx) => {
+    const bytes = typeof value === 'number' ? value : parseSize(value)
+    if (bytes === undefined || !Number.isInteger(bytes)) {
+      ctx.addIssue({ code: 'custom', message: 'must be a size such as 10MiB, 512KiB or 1048576' })
+      return z.NEVER
+    }
+    if (bytes < min || bytes > max) {
+      ctx.addIssue({ code: 'custom', message: `must be between ${min} and ${max} bytes` })
+      return z.NEVER
+    }
+    return bytes
+  })
+
+const duration = (minMs: number, maxMs: number) =>
+  z.union([z.number(), z.string()]).transform((value, ctx) => {
+    const ms = typeof value === 'number' ? value * 1000 : parseDuration(value)
+    if (ms === undefined) {
+      ctx.addIssue({ code: 'custom', message: 'must be a duration such as 30s, 5m or 1h' })
+      return z.NEVER
+    }
+    if (ms < minMs || ms > maxMs) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `must be between ${minMs / 1000}s and ${maxMs / 1000}s`,
+      })
+      return z.NEVER
+    }
+    return ms
+  })
+
+/** Setting describes one configuration value and where it can come from. */
+export interface Setting {
+  env: string
+  flag: string
+  file: string
+  default: string | undefined
+  doc: string
+  secret?: boolean
+  schema: z.ZodType
+}
+
+/** settings is the table of every configuration value; the README's table is checked against it. */
+export const settings = {
+  port: {
+    env: 'VIGIL_PORT',
+    flag: 'port',
+    file: 'port',
+    default: '8080',
+    doc: 'TCP port of the HTTP server (API, /metrics, dashboard); 0 picks a free one.',
+    schema: port,
+  },
+  listen: {
+    env: 'VIGIL_LISTEN',
+    flag: 'listen',
+    file: 'listen',
+    default: '0.0.0.0',
+    doc: 'Address the HTTP server binds to (127.0.0.1 to stay local, :: for IPv6).',
+    schema: host,
+  },
+  dataDir: {
+    env: 'VIGIL_DATA_DIR',
+    flag: 'data-dir',
+    file: 'data_dir',
+    default: './data',
+    doc: 'Directory for the embedded database (`<data dir>/vigil.db`); created if missing.',
+    schema: z.string().trim().min(1, { error: 'must not be empty' }),
+  },
+  dbUrl: {
+    env: 'VIGIL_DB_URL',
+    flag: 'db-url',
+    file: 'db_url',
+    default: undefined,
+    doc: 'Database URL; overrides the data dir. `file:/path/vigil.db`, or `libsql://host` for a sqld/Turso server.',
+    schema: dbUrl.optional(),
+  },
+  dbAuthToken: {
+    env: 'VIGIL_DB_AUTH_TOKEN',
+    flag: 'db-auth-token',
+    file: 'db_auth_token',
+    default: undefined,
+    doc: 'Auth token for a remote `libsql://` database (never logged).',
+    secret: true,
+    schema: z.string().min(1, { error: 'must not be empty' }).optional(),
+  },
+  logLevel: {
+    env: 'VIGIL_LOG_LEVEL',
+    flag: 'log-level',
+    file: 'log_level',
+    default: 'info',
+    doc: 'Lowest level written: debug, info, warn or error.',
+    schema: z.enum(['debug', 'info', 'warn', 'error'], {
+      error: 'must be one of debug, info, warn, error',
+    }),
+  },
+  logFile: {
+    env: 'VIGIL_LOG_FILE',
+    flag: 'log-file',
+    file: 'log_file',
+    default: undefined,
+    doc: 'Also append the JSON log lines to this file (stdout always gets them).',
+    schema: z.string().trim().min(1, { error: 'must not be empty' }).optional(),
+  },
+  bodyLimit: {
+    env: 'VIGIL_BODY_LIMIT',
+    flag: 'body-limit',
+    file: 'body_limit',
+    default: '10MiB',
+    doc: 'Largest request body accepted; bigger ones get 413.',
+    schema: size(1024, 1024 * 1024 * 1024),
+  },
+  shutdownTimeout: {
+    env: 'VIGIL_SHUTDOWN_TIMEOUT',
+    flag: 'shutdown-timeout',
+    file: 'shutdown_timeout',
+    default: '30s',
+    doc: 'On SIGTERM/SIGINT, how long in-flight work may take before vigil exits anyway.',
+    schema: duration(0, 300_000),
+  },
+} satisfies Record<string, Setting>
+
+/** SettingKey names one setting. */
+export type SettingKey = keyof typeof settings
+
+/** Config is the parsed, validated configuration every command receives. */
+export interface Config {
+  port: number
+  listen: string
+  dataDir: string
+  dbUrl: string
+  dbAuthToken: string | undefined
+  logLevel: 'debug' | 'info' | 'warn' | 'error'
+  logFile: string | undefined
+  bodyLimit: number
+  shutdownTimeoutMs: number
+  configFile: string | undefined
+}
+
+/** ConfigError lists every invalid setting, each named by where its value came from. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`)
+    this.name = 'ConfigError'
+  }
+}
+
+type Source = { value: unknown; from: string }
+
+/** loadConfig parses flags, the environment and the optional YAML file into a Config. */
+export function loadConfig(
+  flags: Record<string, string | boolean | undefined>,
+  env: Record<string, string | undefined> = process.env,
+): Config {
+  const configFile = str(flags.config) ?? env.VIGIL_CONFIG
+  const file = configFile ? readConfigFile(configFile) : {}
+  const problems: string[] = []
+  const known = new Set(Object.values(settings).map((s) => s.file))
+  for (const key of Object.keys(file)) {
+    if (!known.has(key)) problems.push(`${configFile}: unknown key "${key}"`)
+  }
+
+  const parsed: Record<string, unknown> = {}
+  for (const [key, setting] of Object.entries(settings) as [SettingKey, Setting][]) {
+    const source = pick(setting, flags, env, file, configFile)
+    const result = setting.schema.safeParse(source.value)
+    if (result.success) {
+      parsed[key] = result.data
+      continue
+    }
+    const message = result.error.issues.map((i) => i.message).join('; ')
+    const shown = setting.secret ? '' : ` (got ${JSON.stringify(source.value)})`
+    problems.push(`${setting.env} (${source.from}): ${message}${shown}`)
+  }
+  if (problems.length > 0) throw new ConfigError(problems)
+
+  const dataDir = parsed.dataDir as string
+  return {
+    port: parsed.port as number,
+    listen: parsed.listen as string,
+    dataDir,
+    dbUrl: (parsed.dbUrl as string | undefined) ?? `file:${join(dataDir, 'vigil.db')}`,
+    dbAuthToken: parsed.dbAuthToken as string | undefined,
+    logLevel: parsed.logLevel as Config['logLevel'],
+    logFile: parsed.logFile as string | undefined,
+    bodyLimit: parsed.bodyLimit as number,
+    shutdownTimeoutMs: parsed.shutdownTimeout as number,
+    configFile,
+  }
+}
+
+function pick(
+  setting: Setting,
+  flags: Record<string, string | boolean | undefined>,
+  env: Record<string, string | undefined>,
+  file: Record<string, unknown>,
+  configFile: string | undefined,
+): Source {
+  const flag = str(flags[setting.flag])
+  if (flag !== undefined) return { value: flag, from: `flag --${setting.flag}` }
+  const fromEnv = env[setting.env]
+  if (fromEnv !== undefined && fromEnv !== '') return { value: fromEnv, from: 'environment' }
+  if (file[setting.file] !== undefined && file[setting.file] !== null) {
+    return { value: file[setting.file], from: `${configFile}: ${setting.file}` }
+  }
+  return { value: setting.default, from: 'default' }
+}
+
+function readConfigFile(path: string): Record<string, unknown> {
+  let text: string
+  try {
+    text = readFileSync(path, 'utf8')
+  } catch (err) {
+    throw new ConfigError([
+      `VIGIL_CONFIG (--config): cannot read ${path}: ${(err as Error).message}`,
+    ])
+  }
+  let doc: unknown
+  try {
+    doc = parseYaml(text)
+  } catch (err) {
+    throw new ConfigError([`${path}: not valid YAML: ${(err as Error).message}`])
+  }
+  if (doc === null || doc === undefined) return {}
+  if (typeof doc !== 'object' || Array.isArray(doc)) {
+    throw new ConfigError([`${path}: must be a mapping of setting names to values`])
+  }
+  return doc as Record<string, unknown>
+}
+
+function str(value: string | boolean | undefined): string | undefined {
+  return typeof value === 'string' ? value : undefined
+}
+
+/** redactedConfig returns the config with secrets masked, fit for a log line. */
+export function redactedConfig(config: Config): Record<string, unknown> {
+  return {
+    ...config,
+    dbUrl: config.dbUrl.replace(/\/\/[^@/]*@/, '//***@'),
+    dbAuthToken: config.dbAuthToken ? '***' : undefined,
+  }
+}

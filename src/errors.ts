@@ -1,0 +1,79 @@
+/**
+ * AppError is the base of every error the domain throws on purpose; `app.onError` maps each
+ * subclass to one HTTP status and the body `{"error":{"code","message","details"}}`.
+ */
+export class AppError extends Error {
+  readonly status: number = 500
+  readonly code: string = 'internal'
+  readonly details: unknown
+
+  constructor(
+    message: string,
+    options: { details?: unknown; cause?: unknown; code?: string } = {},
+  ) {
+    super(message, { cause: options.cause })
+    this.name = new.target.name
+    this.details = options.details
+    if (options.code) this.code = options.code
+  }
+}
+
+/** NotFoundError says the thing asked for does not exist (404). */
+export class NotFoundError extends AppError {
+  override readonly status = 404
+  override readonly code: string = 'not_found'
+}
+
+/** ValidationError says the input is malformed or out of bounds (400). */
+export class ValidationError extends AppError {
+  override readonly status = 400
+  override readonly code: string = 'invalid_request'
+}
+
+/** UnauthorizedError says the caller is not authenticated (401). */
+export class UnauthorizedError extends AppError {
+  override readonly status = 401
+  override readonly code: string = 'unauthorized'
+}
+
+/** ForbiddenError says the caller may not do this (403). */
+export class ForbiddenError extends AppError {
+  override readonly status = 403
+  override readonly code: string = 'forbidden'
+}
+
+/** ConflictError says the request clashes with the current state (409). */
+export class ConflictError extends AppError {
+  override readonly status = 409
+  override readonly code: string = 'conflict'
+}
+
+/** PayloadTooLargeError says the body is over the configured limit (413). */
+export class PayloadTooLargeError extends AppError {
+  override readonly status = 413
+  override readonly code: string = 'payload_too_large'
+}
+
+/** RateLimitedError says the caller must slow down; `retryAfterSeconds` becomes `Retry-After` (429). */
+export class RateLimitedError extends AppError {
+  override readonly status = 429
+  override readonly code: string = 'rate_limited'
+  readonly retryAfterSeconds: number
+
+  constructor(message: string, retryAfterSeconds: number, options: { details?: unknown } = {}) {
+    super(message, options)
+    this.retryAfterSeconds = retryAfterSeconds
+  }
+}
+
+/** UpstreamError says a dependency (database server, Kubernetes, a webhook) failed (502). */
+export class UpstreamError extends AppError {
+  override readonly status = 502
+  override readonly code: string = 'upstream_error'
+}
+
+/** UnavailableError says vigil cannot serve this now, e.g. while shutting down (503). */
+export class UnavailableError extends AppError {
+  override readonly status = 503
+  override readonly code: string = 'unavailable'
+}

@@ -1,0 +1,92 @@
+/**
+ * The runtime layer: everything that differs between Bun and Deno (the HTTP listener, runtime
+ * name and version) lives here so the rest of vigil runs on both unchanged.
+ */
+declare const Deno: {
+  version: { deno: string }
+  serve(
+    options: {
+      port: number
+      hostname: string
+      signal?: AbortSignal
+      onListen?: (addr: unknown) => void
+    },
+    handler: (req: Request) => Response | Promise<Response>,
+  ): {
+    addr: { port: number; hostname: string }
+    shutdown(): Promise<void>
+    finished: Promise<void>
+  }
+}
+
+/** RuntimeInfo names the JavaScript runtime vigil is running on. */
+export interface RuntimeInfo {
+  name: 'bun' | 'deno' | 'node'
+  version: string
+  compiled: boolean
+}
+
+/** runtime describes the current process's runtime. */
+export const runtime: RuntimeInfo = detect()
+
+function detect(): RuntimeInfo {
+  if (typeof Bun !== 'undefined') {
+    return { name: 'bun', version: Bun.version, compiled: isCompiled() }
+  }
+  if (typeof Deno !== 'undefined')
+    return { name: 'deno', version: Deno.version.deno, compiled: false }
+  return { name: 'node', version: process.versions.node, compiled: false }
+}
+
+function isCompiled(): boolean {
+  // Bun.isStandaloneExecutable exists from Bun 1.2; the $bunfs path is the older tell.
+  const flag = (Bun as unknown as { isStandaloneExecutable?: boolean }).isStandaloneExecutable
+  return flag ?? import.meta.url.includes('$bunfs')
+}
+
+/** ServeOptions says where to listen and what answers. */
+export interface ServeOptions {
+  port: number
+  hostname: string
+  fetch: (req: Request) => Response | Promise<Response>
+  /** The largest body the listener itself lets through; the app enforces the real limit. */
+  maxRequestBodySize: number
+}
+
+/** Server is a running listener; `stop` stops accepting and resolves once in-flight requests end. */
+export interface Server {
+  port: number
+  hostname: string
+  stop(): Promise<void>
+}
+
+/** serve starts the HTTP listener of the current runtime. */
+export function serve(options: ServeOptions): Server {
+  if (typeof Bun !== 'undefined') {
+    const server = Bun.serve({
+      port: options.port,
+      hostname: options.hostname,
+      fetch: options.fetch,
+      maxRequestBodySize: options.maxRequestBodySize,
+      // Long enough for SSE heartbeats (every 15 s) to keep a stream open.
+      idleTimeout: 60,
+    })
+    return {
+      port: server.port ?? options.port,
+      hostname: options.hostname,
+      stop: () => server.stop(false),
+    }
+  }
+  if (typeof Deno !== 'undefined') {
+    const server = Deno.serve(
+      { port: options.port, hostname: options.hostname, onListen: () => {} },
+      options.fetch,
+    )
+    return {
+      port: server.addr.port,
+      hostname: options.hostname,
+      stop: () => server.shutdown(),
+    }
+  }
+  throw new Error('vigil runs on Bun or Deno; Node.js has no built-in fetch server')
+}

@@ -1,0 +1,17 @@
+// Files imported `with { type: 'text' }` arrive as strings.
+declare module '*.css' {
+  const text: string
+  export default text
+}
+declare module '*.min.js' {
+  const text: string
+  export default text
+}
+declare module '*/static/app.js' {
+  const text: string
+  export default text
+}
+declare module '*.sql' {
+  const text: string
+  export default text
+}

@@ -1,0 +1,30 @@
+// vigil dashboard glue. Loaded in <head> without defer so the saved theme applies before the
+// first paint; everything that needs the DOM waits for DOMContentLoaded.
+;(function () {
+  var root = document.documentElement
+  var saved = null
+  try {
+    saved = localStorage.getItem('vigil-theme')
+  } catch (e) {}
+  if (saved === 'light' || saved === 'dark') root.setAttribute('data-theme', saved)
+
+  function current() {
+    var set = root.getAttribute('data-theme')
+    if (set) return set
+    return window.matchMedia && window.matchMedia('(prefers-color-scheme: dark)').matches
+      ? 'dark'
+      : 'light'
+  }
+
+  document.addEventListener('DOMContentLoaded', function () {
+    var button = document.getElementById('theme-toggle')
+    if (!button) return
+    button.addEventListener('click', function () {
+      var next = current() === 'dark' ? 'light' : 'dark'
+      root.setAttribute('data-theme', next)
+      try {
+        localStorage.setItem('vigil-theme', next)
+      } catch (e) {}
+    })
+  })
+})()

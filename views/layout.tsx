@@ -1,0 +1,69 @@
+/** @jsxImportSource hono/jsx */
+/** The page frame every dashboard page uses: head, navigation, theme switch, content, footer. */
+import type { Child } from 'hono/jsx'
+import { assetUrl } from '../src/runtime/assets.ts'
+import type { Section } from '../src/dashboard/sections.ts'
+
+/** LayoutProps are what a page hands the frame. */
+export interface LayoutProps {
+  title: string
+  active: string
+  sections: Section[]
+  version: string
+  children?: Child
+}
+
+/** Layout renders a whole HTML document around a page's content. */
+export function Layout(props: LayoutProps) {
+  return (
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <meta name="color-scheme" content="light dark" />
+        <meta name="htmx-config" content='{"includeIndicatorCSS":false}' />
+        <title>{`${props.title} · vigil`}</title>
+        <link rel="stylesheet" href={assetUrl('app.css')} />
+        <script src={assetUrl('app.js')}></script>
+        <script src={assetUrl('htmx.min.js')} defer></script>
+        <script src={assetUrl('hx-sse.min.js')} defer></script>
+      </head>
+      <body>
+        <header class="topbar">
+          <a class="brand" href="/">
+            vigil
+          </a>
+          <button
+            type="button"
+            id="theme-toggle"
+            class="theme-toggle"
+            aria-label="Switch between light and dark theme"
+            title="Switch theme"
+          >
+            <span class="theme-icon" aria-hidden="true"></span>
+          </button>
+        </header>
+        <div class="frame">
+          <nav class="sidebar" aria-label="Sections">
+            <ul>
+              {props.sections.map((s) => (
+                <li>
+                  <a
+                    href={s.href}
+                    class={s.id === props.active ? 'active' : undefined}
+                    aria-current={s.id === props.active ? 'page' : undefined}
+                  >
+                    {s.title}
+                    {s.upcoming ? <span class="soon">soon</span> : null}
+                  </a>
+                </li>
+              ))}
+            </ul>
+          </nav>
+          <main id="content">{props.children}</main>
+        </div>
+        <footer class="footer">vigil {props.version}</footer>
+      </body>
+    </html>
+  )
+}
