@@ -32,12 +32,12 @@ export const synchronousLevel = 2
 /** openDatabase opens (and for `file:` URLs creates) the database at `url`. */
 export async function openDatabase(url: string, authToken?: string): Promise<Database> {
   const embedded = url.startsWith('file:')
-  if (embedded) {
-    const path = filePath(url)
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true })
-  }
   let client: Client
   try {
+    if (embedded) {
+      const path = filePath(url)
+      if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true })
+    }
     client = createClient({ url, authToken, timeout: busyTimeoutMs, concurrency: 8 })
     if (embedded) {
       await client.execute('PRAGMA journal_mode = WAL')

@@ -1,0 +1,66 @@
+/** Builds an app over a fresh temporary libSQL file, with a logger that keeps its lines. */
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createApp } from '../../src/app.ts'
+import { loadConfig, type Config } from '../../src/config.ts'
+import { openDatabase, type Database } from '../../src/db/client.ts'
+import { migrate } from '../../src/db/migrate.ts'
+import { createLogger, type Logger } from '../../src/obs/logger.ts'
+import { createMetrics, type Metrics } from '../../src/obs/metrics.ts'
+import type { Lifecycle } from '../../src/system/index.ts'
+
+/** TestApp is an app with everything a test wants to look at. */
+export interface TestApp {
+  app: ReturnType<typeof createApp>
+  db: Database
+  config: Config
+  metrics: Metrics
+  logger: Logger
+  lines: Record<string, unknown>[]
+  lifecycle: Lifecycle
+  dir: string
+  close(): void
+}
+
+/** tempDir makes a fresh temporary directory. */
+export function tempDir(prefix = 'vigil-test-'): string {
+  return mkdtempSync(join(tmpdir(), prefix))
+}
+
+/** makeApp builds a migrated app; pass `migrated: false` for an empty database. */
+export async function makeApp(
+  options: { env?: Record<string, string>; migrated?: boolean; now?: () => number } = {},
+): Promise<TestApp> {
+  const dir = tempDir()
+  const config = loadConfig({}, { VIGIL_DATA_DIR: dir, ...options.env })
+  const db = await openDatabase(config.dbUrl)
+  if (options.migrated !== false) await migrate(db.client)
+  const lines: Record<string, unknown>[] = []
+  const logger = createLogger('debug', [(line) => lines.push(JSON.parse(line))])
+  const metrics = createMetrics()
+  const lifecycle: Lifecycle = { draining: false }
+  const app = createApp({
+    config,
+    db,
+    logger,
+    metrics,
+    lifecycle,
+    startedAt: (options.now ?? Date.now)() - 3_723_000,
+    now: options.now ?? Date.now,
+  })
+  return {
+    app,
+    db,
+    config,
+    metrics,
+    logger,
+    lines,
+    lifecycle,
+    dir,
+    close() {
+      db.close()
+      rmSync(dir, { recursive: true, force: true })
+    },
+  }
+}
