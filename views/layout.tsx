@@ -23,6 +23,7 @@ export function Layout(props: LayoutProps) {
         <meta name="color-scheme" content="light dark" />
         <meta name="htmx-config" content='{"includeIndicatorCSS":false}' />
         <title>{`${props.title} · vigil`}</title>
+        <link rel="icon" type="image/svg+xml" href={assetUrl('favicon.svg')} />
         <link rel="stylesheet" href={assetUrl('app.css')} />
         <script src={assetUrl('app.js')}></script>
         <script src={assetUrl('htmx.min.js')} defer></script>

@@ -2,9 +2,10 @@
  * The one Prometheus registry of the process: process metrics, `vigil_build_info` and the HTTP
  * metrics. Each domain registers its own `vigil_<domain>_...` metrics on `registry`.
  */
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
+import { Counter, Gauge, Histogram, Registry } from 'prom-client'
 import { runtime } from '../runtime/index.ts'
 import { VERSION } from '../version.ts'
+import { registerProcessMetrics } from './process-metrics.ts'
 
 /** Metrics is the registry with the metrics shared by every request. */
 export interface Metrics {
@@ -16,7 +17,7 @@ export interface Metrics {
 /** createMetrics builds a fresh registry (one per app, so tests can build many). */
 export function createMetrics(): Metrics {
   const registry = new Registry()
-  collectDefaultMetrics({ register: registry })
+  registerProcessMetrics(registry)
   const buildInfo = new Gauge({
     name: 'vigil_build_info',
     help: 'Always 1; labels say which vigil build and runtime are running.',
