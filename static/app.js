@@ -6,14 +6,15 @@
   try {
     saved = localStorage.getItem('vigil-theme')
   } catch (e) {}
-  if (saved === 'light' || saved === 'dark') root.setAttribute('data-theme', saved)
-
-  function current() {
-    var set = root.getAttribute('data-theme')
-    if (set) return set
-    return window.matchMedia && window.matchMedia('(prefers-color-scheme: dark)').matches
+  var system =
+    window.matchMedia && window.matchMedia('(prefers-color-scheme: dark)').matches
       ? 'dark'
       : 'light'
+  // Resolved up front so the switch's icon is right; only a click stores a choice.
+  root.setAttribute('data-theme', saved === 'light' || saved === 'dark' ? saved : system)
+
+  function current() {
+    return root.getAttribute('data-theme')
   }
 
   document.addEventListener('DOMContentLoaded', function () {
