@@ -1,4 +1,7 @@
 /** The Hono environment shared by every sub-app: the dependencies and per-request variables. */
+import type { AuditStore } from './audit/store.ts'
+import type { Auth } from './auth/service.ts'
+import type { Principal } from './auth/types.ts'
 import type { Config } from './config.ts'
 import type { Database } from './db/client.ts'
 import type { Logger } from './obs/logger.ts'
@@ -12,11 +15,21 @@ export interface AppDeps {
   logger: Logger
   metrics: Metrics
   lifecycle: Lifecycle
+  auth: Auth
+  audit: AuditStore
   startedAt: number
   now: () => number
 }
 
 /** AppEnv types `c.var` in every route. */
 export interface AppEnv {
-  Variables: { deps: AppDeps; requestId: string; unmatched?: boolean }
+  Bindings: { remoteAddress?: string | undefined }
+  Variables: {
+    deps: AppDeps
+    requestId: string
+    unmatched?: boolean
+    principal?: Principal
+    /** Set once a handler has written its own audit record for this request. */
+    audited?: boolean
+  }
 }

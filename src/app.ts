@@ -5,6 +5,11 @@
 import { Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import type { AppDeps, AppEnv } from './app-env.ts'
+import { auditRoutes } from './audit/routes.tsx'
+import { adminRoutes } from './auth/admin-routes.ts'
+import { auditStateChanges, authorize } from './auth/middleware.ts'
+import { authRoutes } from './auth/routes.tsx'
+import { settingsRoutes } from './auth/settings-routes.tsx'
 import { dashboardRoutes } from './dashboard/routes.tsx'
 import { PayloadTooLargeError } from './errors.ts'
 import { handleError } from './http/errors.ts'
@@ -38,8 +43,16 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     }),
   )
 
+  // Audit wraps authorize so that refused state changes are recorded too.
+  app.use(auditStateChanges())
+  app.use(authorize())
+
   app.route('/', systemRoutes)
   app.route('/static', staticRoutes)
+  app.route('/', authRoutes)
+  app.route('/', adminRoutes)
+  app.route('/', auditRoutes)
+  app.route('/', settingsRoutes)
   app.route('/', dashboardRoutes)
 
   app.notFound(notFound)

@@ -149,6 +149,38 @@ export const settings = {
     doc: 'On SIGTERM/SIGINT, how long in-flight work may take before vigil exits anyway.',
     schema: duration(0, 300_000),
   },
+  adminPassword: {
+    env: 'VIGIL_ADMIN_PASSWORD',
+    flag: 'admin-password',
+    file: 'admin_password',
+    default: undefined,
+    doc: 'Password of the `admin` user created on first start (else a random one is printed once); 12+ characters.',
+    secret: true,
+    schema: z
+      .string()
+      .min(12, { error: 'must be at least 12 characters' })
+      .max(128, { error: 'must be at most 128 characters' })
+      .optional(),
+  },
+  metricsToken: {
+    env: 'VIGIL_METRICS_TOKEN',
+    flag: 'metrics-token',
+    file: 'metrics_token',
+    default: undefined,
+    doc: 'When set, `/metrics` requires `Authorization: Bearer <this token>`; otherwise it is open.',
+    secret: true,
+    schema: z.string().min(16, { error: 'must be at least 16 characters' }).optional(),
+  },
+  trustProxy: {
+    env: 'VIGIL_TRUST_PROXY',
+    flag: 'trust-proxy',
+    file: 'trust_proxy',
+    default: 'false',
+    doc: 'Take the client address and scheme from X-Forwarded-For / X-Forwarded-Proto (only behind a proxy you run).',
+    schema: z
+      .union([z.boolean(), z.enum(['true', 'false', '1', '0'], { error: 'must be true or false' })])
+      .transform((v) => v === true || v === 'true' || v === '1'),
+  },
 } satisfies Record<string, Setting>
 
 /** SettingKey names one setting. */
@@ -165,6 +197,9 @@ export interface Config {
   logFile: string | undefined
   bodyLimit: number
   shutdownTimeoutMs: number
+  adminPassword: string | undefined
+  metricsToken: string | undefined
+  trustProxy: boolean
   configFile: string | undefined
 }
 
@@ -216,6 +251,9 @@ export function loadConfig(
     logFile: parsed.logFile as string | undefined,
     bodyLimit: parsed.bodyLimit as number,
     shutdownTimeoutMs: parsed.shutdownTimeout as number,
+    adminPassword: parsed.adminPassword as string | undefined,
+    metricsToken: parsed.metricsToken as string | undefined,
+    trustProxy: parsed.trustProxy as boolean,
     configFile,
   }
 }
@@ -269,5 +307,7 @@ export function redactedConfig(config: Config): Record<string, unknown> {
     ...config,
     dbUrl: config.dbUrl.replace(/\/\/[^@/]*@/, '//***@'),
     dbAuthToken: config.dbAuthToken ? '***' : undefined,
+    adminPassword: config.adminPassword ? '***' : undefined,
+    metricsToken: config.metricsToken ? '***' : undefined,
   }
 }

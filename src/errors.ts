@@ -3,8 +3,10 @@
  * subclass to one HTTP status and the body `{"error":{"code","message","details"}}`.
  */
 export class AppError extends Error {
+  /** defaultCode is the code of this class when the thrower gives none; subclasses override it. */
+  static defaultCode = 'internal'
   readonly status: number = 500
-  readonly code: string = 'internal'
+  readonly code: string
   readonly details: unknown
 
   constructor(
@@ -14,50 +16,52 @@ export class AppError extends Error {
     super(message, { cause: options.cause })
     this.name = new.target.name
     this.details = options.details
-    if (options.code) this.code = options.code
+    // Read from the class, not a field initialiser: those run after this constructor and would
+    // overwrite a code the thrower chose.
+    this.code = options.code ?? (new.target as typeof AppError).defaultCode
   }
 }
 
 /** NotFoundError says the thing asked for does not exist (404). */
 export class NotFoundError extends AppError {
   override readonly status = 404
-  override readonly code: string = 'not_found'
+  static override defaultCode = 'not_found'
 }
 
 /** ValidationError says the input is malformed or out of bounds (400). */
 export class ValidationError extends AppError {
   override readonly status = 400
-  override readonly code: string = 'invalid_request'
+  static override defaultCode = 'invalid_request'
 }
 
 /** UnauthorizedError says the caller is not authenticated (401). */
 export class UnauthorizedError extends AppError {
   override readonly status = 401
-  override readonly code: string = 'unauthorized'
+  static override defaultCode = 'unauthorized'
 }
 
 /** ForbiddenError says the caller may not do this (403). */
 export class ForbiddenError extends AppError {
   override readonly status = 403
-  override readonly code: string = 'forbidden'
+  static override defaultCode = 'forbidden'
 }
 
 /** ConflictError says the request clashes with the current state (409). */
 export class ConflictError extends AppError {
   override readonly status = 409
-  override readonly code: string = 'conflict'
+  static override defaultCode = 'conflict'
 }
 
 /** PayloadTooLargeError says the body is over the configured limit (413). */
 export class PayloadTooLargeError extends AppError {
   override readonly status = 413
-  override readonly code: string = 'payload_too_large'
+  static override defaultCode = 'payload_too_large'
 }
 
 /** RateLimitedError says the caller must slow down; `retryAfterSeconds` becomes `Retry-After` (429). */
 export class RateLimitedError extends AppError {
   override readonly status = 429
-  override readonly code: string = 'rate_limited'
+  static override defaultCode = 'rate_limited'
   readonly retryAfterSeconds: number
 
   constructor(message: string, retryAfterSeconds: number, options: { details?: unknown } = {}) {
@@ -69,11 +73,11 @@ export class RateLimitedError extends AppError {
 /** UpstreamError says a dependency (database server, Kubernetes, a webhook) failed (502). */
 export class UpstreamError extends AppError {
   override readonly status = 502
-  override readonly code: string = 'upstream_error'
+  static override defaultCode = 'upstream_error'
 }
 
 /** UnavailableError says vigil cannot serve this now, e.g. while shutting down (503). */
 export class UnavailableError extends AppError {
   override readonly status = 503
-  override readonly code: string = 'unavailable'
+  static override defaultCode = 'unavailable'
 }

@@ -10,6 +10,10 @@ export interface LayoutProps {
   active: string
   sections: Section[]
   version: string
+  /** The signed-in user; undefined on the login page. */
+  user?: { name: string; role: string } | undefined
+  /** The session's CSRF token, sent by htmx on every request. */
+  csrfToken?: string | undefined
   children?: Child
 }
 
@@ -29,38 +33,57 @@ export function Layout(props: LayoutProps) {
         <script src={assetUrl('htmx.min.js')} defer></script>
         <script src={assetUrl('hx-sse.min.js')} defer></script>
       </head>
-      <body>
+      <body
+        hx-headers:inherited={
+          props.csrfToken ? JSON.stringify({ 'X-CSRF-Token': props.csrfToken }) : undefined
+        }
+      >
         <header class="topbar">
           <a class="brand" href="/">
             vigil
           </a>
-          <button
-            type="button"
-            id="theme-toggle"
-            class="theme-toggle"
-            aria-label="Switch between light and dark theme"
-            title="Switch theme"
-          >
-            <span class="theme-icon" aria-hidden="true"></span>
-          </button>
+          <div class="topbar-right">
+            {props.user ? (
+              <form method="post" action="/logout" class="logout">
+                <input type="hidden" name="_csrf" value={props.csrfToken ?? ''} />
+                <span class="whoami" data-user={props.user.name}>
+                  {props.user.name} <small>{props.user.role}</small>
+                </span>
+                <button type="submit" class="link-button">
+                  Log out
+                </button>
+              </form>
+            ) : null}
+            <button
+              type="button"
+              id="theme-toggle"
+              class="theme-toggle"
+              aria-label="Switch between light and dark theme"
+              title="Switch theme"
+            >
+              <span class="theme-icon" aria-hidden="true"></span>
+            </button>
+          </div>
         </header>
-        <div class="frame">
-          <nav class="sidebar" aria-label="Sections">
-            <ul>
-              {props.sections.map((s) => (
-                <li>
-                  <a
-                    href={s.href}
-                    class={s.id === props.active ? 'active' : undefined}
-                    aria-current={s.id === props.active ? 'page' : undefined}
-                  >
-                    {s.title}
-                    {s.upcoming ? <span class="soon">soon</span> : null}
-                  </a>
-                </li>
-              ))}
-            </ul>
-          </nav>
+        <div class={props.sections.length ? 'frame' : 'frame bare'}>
+          {props.sections.length ? (
+            <nav class="sidebar" aria-label="Sections">
+              <ul>
+                {props.sections.map((s) => (
+                  <li>
+                    <a
+                      href={s.href}
+                      class={s.id === props.active ? 'active' : undefined}
+                      aria-current={s.id === props.active ? 'page' : undefined}
+                    >
+                      {s.title}
+                      {s.upcoming ? <span class="soon">soon</span> : null}
+                    </a>
+                  </li>
+                ))}
+              </ul>
+            </nav>
+          ) : null}
           <main id="content">{props.children}</main>
         </div>
         <footer class="footer">vigil {props.version}</footer>

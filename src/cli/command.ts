@@ -28,6 +28,8 @@ export interface Command {
   name: string
   summary: string
   description: string
+  /** The positional arguments for the usage line (e.g. `<add|list> [NAME]`); none when absent. */
+  args?: string
   options: Record<string, OptionSpec>
   run(ctx: CommandContext): Promise<number>
 }
@@ -56,4 +58,9 @@ export function formatOptions(options: Record<string, OptionSpec>): string {
   })
   const width = Math.max(...rows.map(([left]) => left.length)) + 2
   return rows.map(([left, desc]) => `  ${left.padEnd(width)}${desc}`).join('\n')
+}
+
+/** UsageError says the command line is wrong; the CLI prints the command's help and exits 2. */
+export class UsageError extends Error {
+  override name = 'UsageError'
 }

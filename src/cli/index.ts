@@ -4,8 +4,17 @@
  */
 import { parseArgs } from 'node:util'
 import { ConfigError, loadConfig } from '../config.ts'
-import { commonOptions, formatOptions, type Command, type CommandIO } from './command.ts'
+import {
+  commonOptions,
+  formatOptions,
+  UsageError,
+  type Command,
+  type CommandIO,
+} from './command.ts'
+import { auditCommand } from './audit.ts'
 import { migrateCommand } from './migrate.ts'
+import { tokenCommand } from './token.ts'
+import { userCommand } from './user.ts'
 import { serveCommand } from './serve.ts'
 import { versionCommand } from './version.ts'
 
@@ -13,6 +22,9 @@ import { versionCommand } from './version.ts'
 export const commands: Record<string, Command> = {
   serve: serveCommand,
   migrate: migrateCommand,
+  user: userCommand,
+  token: tokenCommand,
+  audit: auditCommand,
   version: versionCommand,
 }
 
@@ -46,7 +58,7 @@ export function commandHelp(command: Command): string {
     ? `Flags:\n${formatOptions(command.options)}\n\n`
     : ''
   return (
-    `Usage: vigil ${command.name} [flags]\n\n${command.description}\n\n${own}` +
+    `Usage: vigil ${command.name}${command.args ? ` ${command.args}` : ''} [flags]\n\n${command.description}\n\n${own}` +
     `Settings (every command):\n${formatOptions(commonOptions)}\n`
   )
 }
@@ -80,7 +92,7 @@ export async function runCli(
       args: rest,
       options: { ...commonOptions, ...command.options },
       strict: true,
-      allowPositionals: false,
+      allowPositionals: command.args !== undefined,
     })
   } catch (err) {
     return usageError(io, (err as Error).message, command)
@@ -103,6 +115,7 @@ export async function runCli(
   try {
     return await command.run({ config, flags, positionals: parsed.positionals, io })
   } catch (err) {
+    if (err instanceof UsageError) return usageError(io, err.message, command)
     io.err(`vigil ${command.name}: ${(err as Error).message}\n`)
     return 1
   }

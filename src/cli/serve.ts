@@ -3,6 +3,9 @@
  * one port, and on SIGTERM/SIGINT stops accepting, drains in-flight requests and closes the database.
  */
 import { createApp } from '../app.ts'
+import { createAuditStore } from '../audit/store.ts'
+import { ensureAdmin } from '../auth/bootstrap.ts'
+import { createAuth } from '../auth/service.ts'
 import { redactedConfig, type Config } from '../config.ts'
 import { openDatabase, redactUrl, type Database } from '../db/client.ts'
 import { migrate } from '../db/migrate.ts'
@@ -29,7 +32,11 @@ export function loggerFor(config: Config): Logger {
 }
 
 /** start brings vigil up and returns once it is listening. */
-export async function start(config: Config, logger: Logger): Promise<Running> {
+export async function start(
+  config: Config,
+  logger: Logger,
+  out: (text: string) => void = (text) => void process.stdout.write(text),
+): Promise<Running> {
   const startedAt = Date.now()
   logger.info('starting', {
     version: VERSION,
@@ -41,9 +48,25 @@ export async function start(config: Config, logger: Logger): Promise<Running> {
   const applied = await migrate(db.client)
   if (applied.length > 0) logger.info('migrations applied', { migrations: applied })
 
+  const now = Date.now
+  const auth = createAuth(db, now)
+  const audit = createAuditStore(db.client, now)
+  const first = await ensureAdmin(auth, audit, config.adminPassword)
+  if (first.created)
+    logger.info('created user admin', {
+      password_from: first.generatedPassword ? 'generated' : 'VIGIL_ADMIN_PASSWORD',
+    })
+  if (first.generatedPassword) {
+    // Printed once, on stdout only (never through the logger, so never into VIGIL_LOG_FILE).
+    out(
+      `\nvigil: created user "admin" with password: ${first.generatedPassword}\n` +
+        'vigil: it is shown only this once; sign in and change it, or set VIGIL_ADMIN_PASSWORD on first start.\n\n',
+    )
+  }
+
   const lifecycle: Lifecycle = { draining: false }
   const metrics = createMetrics()
-  const app = createApp({ config, db, logger, metrics, lifecycle, startedAt, now: Date.now })
+  const app = createApp({ config, db, logger, metrics, lifecycle, auth, audit, startedAt, now })
   let server: Server
   try {
     server = serve({

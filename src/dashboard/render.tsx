@@ -5,7 +5,7 @@ import type { Child } from 'hono/jsx'
 import { Layout } from '../../views/layout.tsx'
 import type { AppEnv } from '../app-env.ts'
 import { VERSION } from '../version.ts'
-import { sections } from './sections.ts'
+import { visibleSections } from './sections.ts'
 
 /**
  * renderPage returns the whole page, or only the content when htmx asks (`HX-Request`), so that
@@ -14,13 +14,21 @@ import { sections } from './sections.ts'
 export function renderPage(
   c: Context<AppEnv>,
   page: { title: string; active: string; content: Child },
-  status: 200 | 404 = 200,
+  status: 200 | 400 | 401 | 404 | 409 | 422 | 429 = 200,
 ) {
   if (c.req.header('hx-request') === 'true') return c.html(<>{page.content}</>, status)
+  const principal = c.var.principal
   return c.html(
     '<!doctype html>' +
       (
-        <Layout title={page.title} active={page.active} sections={sections} version={VERSION}>
+        <Layout
+          title={page.title}
+          active={page.active}
+          sections={visibleSections(principal?.permissions ?? [])}
+          version={VERSION}
+          user={principal ? { name: principal.name, role: principal.role ?? 'token' } : undefined}
+          csrfToken={principal?.csrfToken}
+        >
           {page.content}
         </Layout>
       ).toString(),

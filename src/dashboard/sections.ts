@@ -1,21 +1,24 @@
-/** The dashboard's sections, in navigation order; those not built yet say what brings them. */
+/** The dashboard's sections, in navigation order, each with the permission that opens it. */
+import type { Permission } from '../auth/permissions.ts'
 
 /** Section is one entry of the navigation. */
 export interface Section {
   id: string
   title: string
   href: string
+  permission: Permission
   /** What the page will show once built; undefined when the page exists. */
   upcoming?: string
 }
 
 /** sections lists every page of the dashboard's navigation. */
 export const sections: Section[] = [
-  { id: 'overview', title: 'Overview', href: '/' },
+  { id: 'overview', title: 'Overview', href: '/', permission: 'dashboards:read' },
   {
     id: 'metrics',
     title: 'Metrics',
     href: '/dashboard/metrics',
+    permission: 'metrics:read',
     upcoming:
       'Series browser and charts over the ingested metrics, with a PromQL-subset query box.',
   },
@@ -23,24 +26,28 @@ export const sections: Section[] = [
     id: 'logs',
     title: 'Logs',
     href: '/dashboard/logs',
+    permission: 'logs:read',
     upcoming: 'Full-text log search per service, live tail and error rates.',
   },
   {
     id: 'events',
     title: 'Events',
     href: '/dashboard/events',
+    permission: 'events:read',
     upcoming: 'Deploys, restarts, config changes and Kubernetes events on one timeline.',
   },
   {
     id: 'anomalies',
     title: 'Anomalies',
     href: '/dashboard/anomalies',
+    permission: 'anomalies:read',
     upcoming: 'What the streaming detector found, with the expected band and why it fired.',
   },
   {
     id: 'incidents',
     title: 'Incidents',
     href: '/dashboard/incidents',
+    permission: 'incidents:read',
     upcoming:
       'Open and resolved incidents with their timeline, acknowledgements and notifications.',
   },
@@ -48,6 +55,7 @@ export const sections: Section[] = [
     id: 'drift',
     title: 'Drift',
     href: '/dashboard/drift',
+    permission: 'drift:read',
     upcoming:
       'Differences between the manifests in git and the live cluster, and compliance findings.',
   },
@@ -55,29 +63,21 @@ export const sections: Section[] = [
     id: 'policies',
     title: 'Policies',
     href: '/dashboard/policies',
+    permission: 'policies:read',
     upcoming: 'Alert rules, compliance, remediation and access policies with their status.',
   },
   {
     id: 'remediation',
     title: 'Remediation',
     href: '/dashboard/remediation',
+    permission: 'remediation:read',
     upcoming: 'Tasks awaiting approval, running and done, with their guards and results.',
   },
-  {
-    id: 'audit',
-    title: 'Audit',
-    href: '/dashboard/audit',
-    upcoming: 'The tamper-evident record of every change and every read of monitoring data.',
-  },
-  {
-    id: 'settings',
-    title: 'Settings',
-    href: '/dashboard/settings',
-    upcoming: 'Users, roles and API tokens.',
-  },
+  { id: 'audit', title: 'Audit', href: '/dashboard/audit', permission: 'audit:read' },
+  { id: 'settings', title: 'Settings', href: '/dashboard/settings', permission: 'users:manage' },
 ]
 
-/** findSection returns the section with this id, if any. */
-export function findSection(id: string): Section | undefined {
-  return sections.find((s) => s.id === id)
+/** visibleSections returns the sections a holder of these permissions may open. */
+export function visibleSections(held: readonly string[]): Section[] {
+  return sections.filter((s) => held.includes(s.permission))
 }

@@ -2,7 +2,7 @@
  * The drizzle schema: every table vigil keeps in libSQL. Migrations in `migrations/` are generated
  * from this file by `npm run db:generate`. Times are integer milliseconds since the epoch (UTC).
  */
-import { integer, sqliteTable, text } from 'drizzle-orm/sqlite-core'
+import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core'
 
 /** meta holds facts about this vigil instance: its id, when its database was created. */
 export const meta = sqliteTable('meta', {
@@ -10,3 +10,100 @@ export const meta = sqliteTable('meta', {
   value: text('value').notNull(),
   updatedAt: integer('updated_at').notNull(),
 })
+
+/** users are the people who sign in to the dashboard and the API. */
+export const users = sqliteTable('users', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  username: text('username').notNull().unique(),
+  passwordHash: text('password_hash').notNull(),
+  role: text('role').notNull(),
+  disabled: integer('disabled', { mode: 'boolean' }).notNull().default(false),
+  createdAt: integer('created_at').notNull(),
+  updatedAt: integer('updated_at').notNull(),
+  passwordChangedAt: integer('password_changed_at').notNull(),
+})
+
+/** sessions are dashboard logins; only the SHA-256 of the cookie value is stored. */
+export const sessions = sqliteTable(
+  'sessions',
+  {
+    idHash: text('id_hash').primaryKey(),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    csrfToken: text('csrf_token').notNull(),
+    createdAt: integer('created_at').notNull(),
+    lastSeenAt: integer('last_seen_at').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+    clientAddress: text('client_address'),
+    userAgent: text('user_agent'),
+  },
+  (t) => [index('sessions_user').on(t.userId)],
+)
+
+/** apiTokens are long-lived bearer tokens (`vgl_…`) with scopes; only their SHA-256 is stored. */
+export const apiTokens = sqliteTable('api_tokens', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  name: text('name').notNull().unique(),
+  tokenHash: text('token_hash').notNull().unique(),
+  prefix: text('prefix').notNull(),
+  scopes: text('scopes', { mode: 'json' }).$type<string[]>().notNull(),
+  createdBy: text('created_by').notNull(),
+  createdAt: integer('created_at').notNull(),
+  expiresAt: integer('expires_at'),
+  lastUsedAt: integer('last_used_at'),
+  revokedAt: integer('revoked_at'),
+})
+
+/**
+ * refreshTokens back the API's JWT logins. Each use rotates the token within its family; a
+ * reused (already rotated) token revokes the whole family.
+ */
+export const refreshTokens = sqliteTable(
+  'refresh_tokens',
+  {
+    tokenHash: text('token_hash').primaryKey(),
+    familyId: text('family_id').notNull(),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    createdAt: integer('created_at').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+    usedAt: integer('used_at'),
+    revokedAt: integer('revoked_at'),
+  },
+  (t) => [index('refresh_tokens_family').on(t.familyId), index('refresh_tokens_user').on(t.userId)],
+)
+
+/** signatureNonces remembers the ids of signed requests seen, to refuse replays. */
+export const signatureNonces = sqliteTable('signature_nonces', {
+  id: text('id').primaryKey(),
+  expiresAt: integer('expires_at').notNull(),
+})
+
+/**
+ * auditLog is append-only (triggers refuse UPDATE and DELETE) and hash-chained: `hash` is the
+ * SHA-256 of `prev_hash` and the canonical record, so any edit breaks the chain.
+ */
+export const auditLog = sqliteTable(
+  'audit_log',
+  {
+    seq: integer('seq').primaryKey(),
+    ts: integer('ts').notNull(),
+    actor: text('actor').notNull(),
+    actorType: text('actor_type').notNull(),
+    action: text('action').notNull(),
+    target: text('target'),
+    outcome: text('outcome').notNull(),
+    requestId: text('request_id'),
+    clientAddress: text('client_address'),
+    details: text('details').notNull(),
+    prevHash: text('prev_hash').notNull(),
+    hash: text('hash').notNull(),
+  },
+  (t) => [
+    index('audit_log_ts').on(t.ts),
+    index('audit_log_actor').on(t.actor),
+    index('audit_log_action').on(t.action),
+  ],
+)

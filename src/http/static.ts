@@ -3,11 +3,12 @@
  * cached for a year; any other is revalidated with the ETag, so an upgrade never serves stale files.
  */
 import { Hono } from 'hono'
+import { requires } from '../auth/guard.ts'
 import { NotFoundError } from '../errors.ts'
 import { assets } from '../runtime/assets.ts'
 
 /** staticRoutes is the sub-app mounted at `/static`. */
-export const staticRoutes = new Hono().get('/:file', (c) => {
+export const staticRoutes = new Hono().get('/:file', requires('public'), (c) => {
   const name = c.req.param('file')
   const asset = Object.hasOwn(assets, name) ? assets[name] : undefined
   if (!asset) throw new NotFoundError(`no static file ${name}`)

@@ -11,7 +11,10 @@ declare const Deno: {
       signal?: AbortSignal
       onListen?: (addr: unknown) => void
     },
-    handler: (req: Request) => Response | Promise<Response>,
+    handler: (
+      req: Request,
+      info: { remoteAddr: { hostname: string } },
+    ) => Response | Promise<Response>,
   ): {
     addr: { port: number; hostname: string }
     shutdown(): Promise<void>
@@ -48,9 +51,15 @@ function isCompiled(): boolean {
 export interface ServeOptions {
   port: number
   hostname: string
-  fetch: (req: Request) => Response | Promise<Response>
+  /** The handler; `env.remoteAddress` is the peer's address. */
+  fetch: (req: Request, env: ConnectionEnv) => Response | Promise<Response>
   /** The largest body the listener itself lets through; the app enforces the real limit. */
   maxRequestBodySize: number
+}
+
+/** ConnectionEnv tells the app about the connection a request came on. */
+export interface ConnectionEnv {
+  remoteAddress: string | undefined
 }
 
 /** Server is a running listener; `stop` stops accepting and resolves once in-flight requests end. */
@@ -66,7 +75,7 @@ export function serve(options: ServeOptions): Server {
     const server = Bun.serve({
       port: options.port,
       hostname: options.hostname,
-      fetch: options.fetch,
+      fetch: (req, server) => options.fetch(req, { remoteAddress: server.requestIP(req)?.address }),
       maxRequestBodySize: options.maxRequestBodySize,
       // Long enough for SSE heartbeats (every 15 s) to keep a stream open.
       idleTimeout: 60,
@@ -80,7 +89,7 @@ export function serve(options: ServeOptions): Server {
   if (typeof Deno !== 'undefined') {
     const server = Deno.serve(
       { port: options.port, hostname: options.hostname, onListen: () => {} },
-      options.fetch,
+      (req, info) => options.fetch(req, { remoteAddress: info.remoteAddr.hostname }),
     )
     return {
       port: server.addr.port,

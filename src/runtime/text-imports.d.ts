@@ -19,3 +19,7 @@ declare module '*.svg' {
   const text: string
   export default text
 }
+declare module '*.gz.b64' {
+  const text: string
+  export default text
+}

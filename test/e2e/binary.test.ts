@@ -8,6 +8,8 @@ import { copyBinary, startVigil, type VigilProcess } from './process.ts'
 let dir: string
 let binary: string
 let vigil: VigilProcess
+let adminPassword = ''
+let cookie = ''
 
 beforeAll(async () => {
   dir = tempDir('vigil-e2e-')
@@ -39,11 +41,11 @@ describe('compiled binary', () => {
   })
 
   it('serves /metrics that promtool check metrics accepts', async () => {
-    await fetch(`${vigil.url}/`)
+    await fetch(`${vigil.url}/healthz`)
     const text = await (await fetch(`${vigil.url}/metrics`)).text()
     expect(text).toContain('vigil_build_info{version=')
     expect(text).toContain('runtime="bun"')
-    expect(text).toContain('vigil_http_requests_total{method="GET",route="/",status="200"} 1')
+    expect(text).toContain('vigil_http_requests_total{method="GET",route="/healthz",status="200"}')
     expect(text).toContain('vigil_http_request_duration_seconds_bucket')
     expect(text).toContain('process_resident_memory_bytes')
     const check = Bun.spawnSync(['promtool', 'check', 'metrics'], { stdin: Buffer.from(text) })
@@ -51,8 +53,36 @@ describe('compiled binary', () => {
     expect({ exit: check.exitCode, said }).toEqual({ exit: 0, said: '' })
   })
 
+  it('prints the generated admin password once on stdout, never in a log line', () => {
+    const printed = vigil.lines.map((l) => String(l.raw ?? '')).join('\n')
+    const match = /created user "admin" with password: (\S+)/.exec(printed)
+    expect(match).not.toBeNull()
+    adminPassword = match![1]!
+    expect(adminPassword.length).toBeGreaterThanOrEqual(20)
+    const logged = vigil.lines.filter((l) => l.msg !== undefined)
+    expect(JSON.stringify(logged)).not.toContain(adminPassword)
+  })
+
+  it('sends a browser to /login, and signs in with that password', async () => {
+    const page = await fetch(`${vigil.url}/`, {
+      headers: { Accept: 'text/html' },
+      redirect: 'manual',
+    })
+    expect(page.status).toBe(302)
+    expect(page.headers.get('location')).toBe('/login?next=%2F')
+    const res = await fetch(`${vigil.url}/login`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { Origin: vigil.url, 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ username: 'admin', password: adminPassword }),
+    })
+    expect(res.status).toBe(303)
+    cookie = res.headers.getSetCookie()[0]!.split(';')[0]!
+    expect(cookie).toStartWith('vigil_session=')
+  })
+
   it('renders the dashboard at / with its embedded assets', async () => {
-    const res = await fetch(`${vigil.url}/`)
+    const res = await fetch(`${vigil.url}/`, { headers: { Cookie: cookie } })
     expect(res.status).toBe(200)
     expect(res.headers.get('content-security-policy')).toContain("script-src 'self'")
     const html = await res.text()
@@ -67,14 +97,16 @@ describe('compiled binary', () => {
   })
 
   it('logs requests as JSON lines with the route template', async () => {
-    await fetch(`${vigil.url}/dashboard/logs`, { headers: { 'X-Request-Id': 'e2e-req-1' } })
+    await fetch(`${vigil.url}/dashboard/logs`, {
+      headers: { 'X-Request-Id': 'e2e-req-1', Cookie: cookie },
+    })
     await Bun.sleep(50)
     const line = vigil.lines.find((l) => l.request_id === 'e2e-req-1')
     expect(line).toMatchObject({
       level: 'info',
       msg: 'request',
       method: 'GET',
-      route: '/dashboard/:section',
+      route: '/dashboard/logs',
       status: 200,
     })
     expect(String(line?.ts)).toMatch(/\.\d{9}Z$/)
@@ -87,6 +119,24 @@ describe('compiled binary', () => {
     const bad = Bun.spawnSync([binary, 'version'], { cwd: dir, env: { VIGIL_PORT: 'many' } })
     expect(bad.exitCode).toBe(2)
     expect(bad.stderr.toString()).toContain('VIGIL_PORT (environment): must be a number')
+  })
+
+  it('audits the sign-in, and `vigil audit verify` finds the chain intact', async () => {
+    const res = await fetch(`${vigil.url}/api/v1/audit?action=auth.`, {
+      headers: { Cookie: cookie },
+    })
+    expect(res.status).toBe(200)
+    const body = (await res.json()) as {
+      entries: { action: string; actor: string; outcome: string }[]
+    }
+    expect(body.entries.at(-1)).toMatchObject({
+      action: 'auth.login',
+      actor: 'admin',
+      outcome: 'success',
+    })
+    const verify = Bun.spawnSync([binary, 'audit', 'verify'], { cwd: dir })
+    expect(verify.exitCode).toBe(0)
+    expect(verify.stdout.toString()).toMatch(/^audit trail intact: \d+ entries/)
   })
 
   it('stops on SIGTERM: exits 0 after logging that it stopped', async () => {

@@ -14,11 +14,15 @@ let vigil: VigilProcess
 let browser: Browser
 let page: Page
 const problems: string[] = []
+const adminPassword = 'browser-test-secret-9f3k'
 
 beforeAll(async () => {
   mkdirSync(outputDir, { recursive: true })
   dir = tempDir('vigil-browser-')
-  vigil = await startVigil([copyBinary(dir), '--port', '0', '--listen', '127.0.0.1'], { cwd: dir })
+  vigil = await startVigil([copyBinary(dir), '--port', '0', '--listen', '127.0.0.1'], {
+    cwd: dir,
+    env: { VIGIL_ADMIN_PASSWORD: adminPassword },
+  })
   browser = await chromium.launch({
     executablePath: chromiumPath,
     args: [
@@ -48,9 +52,23 @@ afterAll(async () => {
 })
 
 describe('dashboard in Chromium', () => {
-  it('loads / with htmx running and no console errors', async () => {
-    const res = await page.goto(`${vigil.url}/`)
-    expect(res?.status()).toBe(200)
+  it('sends an anonymous visitor to the login page and refuses a wrong password', async () => {
+    await page.goto(`${vigil.url}/`)
+    expect(new URL(page.url()).pathname).toBe('/login')
+    await page.fill('input[name=username]', 'admin')
+    await page.fill('input[name=password]', 'not-the-password-at-all')
+    await page.click('button[type=submit]')
+    expect(await page.locator('.error').textContent()).toBe('Wrong username or password.')
+    await page.screenshot({ path: join(outputDir, 'login-failed.png') })
+    // The 401 of the refused login is logged by Chromium as a failed resource; nothing else.
+    expect(problems.filter((p) => !p.includes('401'))).toEqual([])
+    problems.length = 0
+  })
+
+  it('signs in and lands on the Overview with htmx running and no console errors', async () => {
+    await page.fill('input[name=password]', adminPassword)
+    await page.click('button[type=submit]')
+    await page.waitForURL(`${vigil.url}/`)
     await page.waitForFunction(() => 'htmx' in window)
     expect(await page.title()).toBe('Overview · vigil')
     expect(await page.locator('nav.sidebar a').count()).toBe(11)
@@ -94,11 +112,30 @@ describe('dashboard in Chromium', () => {
     expect(problems).toEqual([])
   }, 30_000)
 
+  it('shows the audit trail with the sign-ins', async () => {
+    await page.click('nav.sidebar >> text=Audit')
+    await page.waitForURL(`${vigil.url}/dashboard/audit`)
+    const actions = await page.locator('tbody td code').allTextContents()
+    expect(actions).toContain('auth.login')
+    await page.click('text=Verify chain')
+    await page.waitForSelector('#chain-status.success')
+    expect(await page.locator('#chain-status').textContent()).toContain('Chain intact')
+    expect(problems).toEqual([])
+  })
+
   it('navigates to a section that is not built yet', async () => {
     await page.click('nav.sidebar >> text=Incidents')
     await page.waitForURL(`${vigil.url}/dashboard/incidents`)
     expect(await page.locator('h1').textContent()).toBe('Incidents')
     expect(await page.locator('main').textContent()).toContain('This page is not built yet.')
+    expect(problems).toEqual([])
+  })
+
+  it('logs out: back at the login page, and the dashboard asks to sign in again', async () => {
+    await page.click('text=Log out')
+    await page.waitForURL(`${vigil.url}/login`)
+    await page.goto(`${vigil.url}/dashboard/audit`)
+    expect(new URL(page.url()).pathname).toBe('/login')
     expect(problems).toEqual([])
   })
 })

@@ -47,9 +47,13 @@ describe('runtimes', () => {
       [process.execPath, 'run', join(root, 'src/main.ts'), '--port', '0', '--listen', '127.0.0.1'],
       { cwd: dir },
     )
-    const page = await fetch(`${vigil.url}/`)
-    expect(page.status).toBe(200)
-    expect(await page.text()).toContain('<h1>Overview</h1>')
+    const page = await fetch(`${vigil.url}/`, {
+      redirect: 'manual',
+      headers: { Accept: 'text/html' },
+    })
+    expect(page.status).toBe(302)
+    const login = await fetch(`${vigil.url}/login`)
+    expect(await login.text()).toContain('Sign in to vigil')
     expect(await vigil.stop('SIGINT')).toBe(0)
     expect(vigil.lines.find((l) => l.msg === 'shutting down')?.reason).toBe('SIGINT')
   }, 60_000)

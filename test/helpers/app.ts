@@ -3,6 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createApp } from '../../src/app.ts'
+import { createAuditStore, type AuditStore } from '../../src/audit/store.ts'
+import { permissions } from '../../src/auth/permissions.ts'
+import { createAuth, type Auth } from '../../src/auth/service.ts'
 import { loadConfig, type Config } from '../../src/config.ts'
 import { openDatabase, type Database } from '../../src/db/client.ts'
 import { migrate } from '../../src/db/migrate.ts'
@@ -19,6 +22,10 @@ export interface TestApp {
   logger: Logger
   lines: Record<string, unknown>[]
   lifecycle: Lifecycle
+  auth: Auth
+  audit: AuditStore
+  /** An Authorization header with every permission, for tests that are not about access. */
+  headers: Record<string, string>
   dir: string
   close(): void
 }
@@ -40,23 +47,42 @@ export async function makeApp(
   const logger = createLogger('debug', [(line) => lines.push(JSON.parse(line))])
   const metrics = createMetrics()
   const lifecycle: Lifecycle = { draining: false }
+  const now = options.now ?? Date.now
+  // Cheap scrypt keeps the suite fast; the OWASP parameters have their own test.
+  const auth = createAuth(db, now, { N: 1024, r: 8, p: 1 })
+  const audit = createAuditStore(db.client, now)
   const app = createApp({
+    auth,
+    audit,
     config,
     db,
     logger,
     metrics,
     lifecycle,
     startedAt: (options.now ?? Date.now)() - 3_723_000,
-    now: options.now ?? Date.now,
+    now,
   })
+  const token =
+    options.migrated === false
+      ? 'vgl_unmigrated'
+      : (
+          await auth.tokens.create({
+            name: 'test-all',
+            scopes: [...permissions],
+            createdBy: 'test',
+          })
+        ).token
   return {
     app,
+    headers: { Authorization: `Bearer ${token}` },
     db,
     config,
     metrics,
     logger,
     lines,
     lifecycle,
+    auth,
+    audit,
     dir,
     close() {
       db.close()

@@ -7,6 +7,7 @@ import {
   UpstreamError,
   ValidationError,
 } from '../../src/errors.ts'
+import { requires } from '../../src/auth/guard.ts'
 import { makeApp, type TestApp } from '../helpers/app.ts'
 
 let t: TestApp
@@ -23,10 +24,12 @@ beforeAll(async () => {
     upstream: () => new UpstreamError('kubernetes said 500'),
     crash: () => new TypeError('undefined is not a function (secret internals)'),
   }
-  t.app.get('/test/boom/:kind', (c) => {
+  t.app.get('/test/boom/:kind', requires('public'), (c) => {
     throw errors[c.req.param('kind')]!()
   })
-  t.app.post('/test/echo', async (c) => c.json({ bytes: (await c.req.arrayBuffer()).byteLength }))
+  t.app.post('/test/echo', requires('public'), async (c) =>
+    c.json({ bytes: (await c.req.arrayBuffer()).byteLength }),
+  )
 })
 afterAll(() => t.close())
 
@@ -71,7 +74,9 @@ describe('error handler', () => {
   })
 
   it('answers unknown API paths with a JSON 404', async () => {
-    const res = await t.app.request('/api/v1/nothing-here', { headers: { accept: 'text/html' } })
+    const res = await t.app.request('/api/v1/nothing-here', {
+      headers: { ...t.headers, accept: 'text/html' },
+    })
     expect(res.status).toBe(404)
     expect(await res.json()).toEqual({
       error: { code: 'not_found', message: 'no route for GET /api/v1/nothing-here' },
@@ -79,7 +84,9 @@ describe('error handler', () => {
   })
 
   it('answers unknown pages with an HTML 404 for browsers', async () => {
-    const res = await t.app.request('/no-such-page', { headers: { accept: 'text/html' } })
+    const res = await t.app.request('/no-such-page', {
+      headers: { ...t.headers, accept: 'text/html' },
+    })
     expect(res.status).toBe(404)
     expect(res.headers.get('content-type')).toStartWith('text/html')
     expect(await res.text()).toContain('There is no page at <code>/no-such-page</code>')
@@ -97,5 +104,13 @@ describe('error handler', () => {
     const body = (await res.json()) as { error: { code: string; message: string } }
     expect(body.error.code).toBe('payload_too_large')
     expect(body.error.message).toContain('VIGIL_BODY_LIMIT')
+  })
+})
+
+describe('AppError', () => {
+  it('keeps a code given by the thrower over the class default', () => {
+    expect(new ForbiddenError('no', { code: 'csrf' }).code).toBe('csrf')
+    expect(new ForbiddenError('no').code).toBe('forbidden')
+    expect(new RateLimitedError('slow', 3).code).toBe('rate_limited')
   })
 })

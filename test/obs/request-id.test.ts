@@ -22,8 +22,8 @@ describe('request-id', () => {
   )
 
   it('requestId() generates distinct ids and puts them in the access log', async () => {
-    const a = (await t.app.request('/')).headers.get('x-request-id')
-    const b = (await t.app.request('/')).headers.get('x-request-id')
+    const a = (await t.app.request('/', { headers: t.headers })).headers.get('x-request-id')
+    const b = (await t.app.request('/', { headers: t.headers })).headers.get('x-request-id')
     expect(a).not.toBe(b)
     const logged = t.lines.filter((l) => l.msg === 'request').map((l) => l.request_id)
     expect(logged).toContain(a)
@@ -31,7 +31,9 @@ describe('request-id', () => {
   })
 
   it('requestId() sets the header on error responses too', async () => {
-    const res = await t.app.request('/api/missing', { headers: { 'X-Request-Id': 'err-1' } })
+    const res = await t.app.request('/api/missing', {
+      headers: { ...t.headers, 'X-Request-Id': 'err-1' },
+    })
     expect(res.status).toBe(404)
     expect(res.headers.get('x-request-id')).toBe('err-1')
   })

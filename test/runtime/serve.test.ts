@@ -48,13 +48,21 @@ describe('serve', () => {
     dir = tempDir()
     const config = loadConfig({ port: '0', listen: '127.0.0.1' }, { VIGIL_DATA_DIR: dir })
     const lines: Record<string, unknown>[] = []
-    running = await start(config, createLogger('info', [(l) => lines.push(JSON.parse(l))]))
+    let printed = ''
+    running = await start(
+      config,
+      createLogger('info', [(l) => lines.push(JSON.parse(l))]),
+      (text) => void (printed += text),
+    )
+    expect(printed).toMatch(/created user "admin" with password: \S{20,}/)
+    expect(JSON.stringify(lines)).not.toContain(/password: (\S+)/.exec(printed)![1])
     const url = `http://127.0.0.1:${running.server.port}`
     expect((await fetch(`${url}/readyz`)).status).toBe(200)
     await running.shutdown('SIGTERM')
     expect(lines.map((l) => l.msg)).toEqual([
       'starting',
       'migrations applied',
+      'created user admin',
       'listening',
       'shutting down',
       'stopped',
@@ -76,7 +84,7 @@ describe('serve', () => {
       { port: String(server.port), listen: '127.0.0.1' },
       { VIGIL_DATA_DIR: dir },
     )
-    await expect(start(config, createLogger('error', []))).rejects.toThrow(
+    await expect(start(config, createLogger('error', []), () => {})).rejects.toThrow(
       `cannot listen on 127.0.0.1:${server.port}: the port is in use (set VIGIL_PORT or --port)`,
     )
   })

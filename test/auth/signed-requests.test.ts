@@ -1,0 +1,171 @@
+import { describe, expect, it } from 'bun:test'
+import { Hono } from 'hono'
+import { MemoryReplayStore } from '../../src/auth/replay.ts'
+import { signPayload, signatureHeader, signatureIdHeader } from '../../src/auth/signature.ts'
+import { InvalidSignatureError, requireSignature } from '../../src/auth/signed-requests.ts'
+import { UnauthorizedError } from '../../src/errors.ts'
+import { handleError } from '../../src/http/errors.ts'
+import { createLogger } from '../../src/obs/logger.ts'
+
+const secret = 'whsec_current'
+const nowMs = 1_800_000_000_500
+const nowSeconds = Math.floor(nowMs / 1000)
+const body = '{"event":"job.finished","id":42}'
+
+function makeApp(options: { secrets?: string[]; clock?: { ms: number } } = {}) {
+  const clock = options.clock ?? { ms: nowMs }
+  const replay = new MemoryReplayStore()
+  const app = new Hono()
+  app.onError(handleError(createLogger('error', [])))
+  app.post(
+    '/hook',
+    requireSignature({
+      secrets: () => options.secrets ?? [secret],
+      replay,
+      now: () => clock.ms,
+    }),
+    async (c) => c.json({ got: await c.req.text() }),
+  )
+  return { app, replay, clock }
+}
+
+function signedHeaders(
+  options: { key?: string; t?: number; id?: string; payload?: string } = {},
+): Record<string, string> {
+  const id = options.id ?? 'req_1'
+  const signed = signPayload(
+    options.key ?? secret,
+    options.payload ?? body,
+    options.t ?? nowSeconds,
+    id,
+  )
+  return { [signatureHeader]: signed.header, [signatureIdHeader]: id }
+}
+
+function post(app: Hono, headers: Record<string, string>, payload = body) {
+  return app.request('/hook', { method: 'POST', headers, body: payload })
+}
+
+async function expectRefused(res: Response, reason: string, message: string) {
+  expect(res.status).toBe(401)
+  expect(await res.json()).toEqual({
+    error: { code: 'invalid_signature', message, details: { reason } },
+  })
+}
+
+describe('signed-requests', () => {
+  it('InvalidSignatureError is a 401 UnauthorizedError with code invalid_signature', () => {
+    const err = new InvalidSignatureError('signature does not match')
+    expect(err).toBeInstanceOf(UnauthorizedError)
+    expect([err.status, err.code]).toEqual([401, 'invalid_signature'])
+  })
+
+  it('requireSignature() passes a valid request on and the handler reads the body', async () => {
+    const { app } = makeApp()
+    const res = await post(app, signedHeaders())
+    expect(res.status).toBe(200)
+    expect(await res.json()).toEqual({ got: body })
+  })
+
+  it('requireSignature() verifies a binary body byte for byte', async () => {
+    const { app } = makeApp()
+    const bytes = new Uint8Array([0, 255, 128, 10, 13])
+    const id = 'req_bin'
+    const signed = signPayload(secret, bytes, nowSeconds, id)
+    const res = await app.request('/hook', {
+      method: 'POST',
+      headers: { [signatureHeader]: signed.header, [signatureIdHeader]: id },
+      body: bytes,
+    })
+    expect(res.status).toBe(200)
+  })
+
+  it('requireSignature() returns 401 invalid_signature when the signature is wrong', async () => {
+    const { app } = makeApp()
+    const res = await post(app, signedHeaders({ key: 'whsec_other' }))
+    await expectRefused(res, 'mismatch', 'signature does not match')
+  })
+
+  it('requireSignature() returns 401 when the body was tampered with', async () => {
+    const { app } = makeApp()
+    const res = await post(app, signedHeaders(), body.replace('42', '43'))
+    await expectRefused(res, 'mismatch', 'signature does not match')
+  })
+
+  it('requireSignature() returns 401 when the id was swapped', async () => {
+    const { app } = makeApp()
+    const headers = { ...signedHeaders({ id: 'req_1' }), [signatureIdHeader]: 'req_2' }
+    await expectRefused(await post(app, headers), 'mismatch', 'signature does not match')
+  })
+
+  it.each([
+    ['too old', nowSeconds - 301],
+    ['too far in the future', nowSeconds + 301],
+  ])('requireSignature() returns 401 when the timestamp is %s', async (_, t) => {
+    const { app } = makeApp()
+    const res = await post(app, signedHeaders({ t }))
+    await expectRefused(res, 'stale', 'signature timestamp is outside the 300 s tolerance')
+  })
+
+  it('requireSignature() returns 401 for a replay of an identical valid request', async () => {
+    const { app } = makeApp()
+    const headers = signedHeaders()
+    expect((await post(app, headers)).status).toBe(200)
+    const res = await post(app, headers)
+    await expectRefused(res, 'replay', 'this signed request was already received (replay)')
+  })
+
+  it('requireSignature() still refuses a replay in the last second of the tolerance', async () => {
+    const clock = { ms: nowMs }
+    const { app } = makeApp({ clock })
+    const headers = signedHeaders()
+    expect((await post(app, headers)).status).toBe(200)
+    clock.ms = (nowSeconds + 300) * 1000 + 999
+    const res = await post(app, headers)
+    await expectRefused(res, 'replay', 'this signed request was already received (replay)')
+  })
+
+  it('requireSignature() does not use up an id when the signature is wrong', async () => {
+    const { app } = makeApp()
+    expect((await post(app, signedHeaders({ key: 'whsec_forged' }))).status).toBe(401)
+    expect((await post(app, signedHeaders())).status).toBe(200)
+  })
+
+  it('requireSignature() accepts a request signed with any current secret', async () => {
+    const { app } = makeApp({ secrets: [secret, 'whsec_previous'] })
+    const res = await post(app, signedHeaders({ key: 'whsec_previous' }))
+    expect(res.status).toBe(200)
+  })
+
+  it('requireSignature() returns 401 when X-Vigil-Signature is missing', async () => {
+    const { app } = makeApp()
+    const res = await post(app, { [signatureIdHeader]: 'req_1' })
+    await expectRefused(res, 'missing', 'X-Vigil-Signature is missing')
+  })
+
+  it('requireSignature() returns 401 when X-Vigil-Signature-Id is missing', async () => {
+    const { app } = makeApp()
+    const headers = { [signatureHeader]: signedHeaders()[signatureHeader] ?? '' }
+    await expectRefused(await post(app, headers), 'missing', 'X-Vigil-Signature-Id is missing')
+  })
+
+  it('requireSignature() returns 401 when X-Vigil-Signature is malformed', async () => {
+    const { app } = makeApp()
+    const res = await post(app, { [signatureHeader]: 'garbage', [signatureIdHeader]: 'req_1' })
+    await expectRefused(
+      res,
+      'malformed',
+      'X-Vigil-Signature is malformed; expected t=<unix seconds>,v1=<64 hex digits>',
+    )
+  })
+
+  it('requireSignature() returns 401 when X-Vigil-Signature-Id is malformed', async () => {
+    const { app } = makeApp()
+    const headers = { ...signedHeaders(), [signatureIdHeader]: 'req.1' }
+    const res = await post(app, headers)
+    expect(res.status).toBe(401)
+    expect(await res.json()).toMatchObject({
+      error: { code: 'invalid_signature', details: { reason: 'malformed' } },
+    })
+  })
+})
