@@ -42,7 +42,11 @@ beforeAll(async () => {
       problems.push(`${msg.type()}: ${msg.text()}`)
   })
   page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`))
-  page.on('requestfailed', (req) => problems.push(`requestfailed: ${req.url()}`))
+  // A navigation aborts what the page was still loading (its favicon, say): not a problem.
+  page.on('requestfailed', (req) => {
+    if (req.failure()?.errorText !== 'net::ERR_ABORTED')
+      problems.push(`requestfailed: ${req.url()}`)
+  })
 }, 60_000)
 
 afterAll(async () => {
