@@ -62,4 +62,20 @@ describe('system routes', () => {
     expect(text).toMatch(/^process_resident_memory_bytes \d+/m)
     expect(text).toMatch(/^process_cpu_seconds_total [\d.e-]+/m)
   })
+
+  it('GET /metrics needs the bearer token when VIGIL_METRICS_TOKEN is set', async () => {
+    const secret = 'scrape-secret-0123456789'
+    t = await makeApp({ env: { VIGIL_METRICS_TOKEN: secret } })
+    expect((await t.app.request('/metrics')).status).toBe(401)
+    const wrong = await t.app.request('/metrics', {
+      headers: { Authorization: 'Bearer nope-nope-nope' },
+    })
+    expect(wrong.status).toBe(401)
+    expect(await wrong.text()).toContain('VIGIL_METRICS_TOKEN')
+    const right = await t.app.request('/metrics', {
+      headers: { Authorization: `Bearer ${secret}` },
+    })
+    expect(right.status).toBe(200)
+    expect(await right.text()).toContain('vigil_build_info')
+  })
 })
