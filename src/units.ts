@@ -79,3 +79,12 @@ export function formatBytes(bytes: number): string {
   }
   return unit === 0 ? `${value} B` : `${value.toFixed(1)} ${units[unit]}`
 }
+
+/** formatTime renders epoch ms as `2026-11-22 10:00` UTC (with seconds when asked); `-` for none. */
+export function formatTime(ms: number | null | undefined, seconds = false): string {
+  if (ms === null || ms === undefined) return '-'
+  return new Date(ms)
+    .toISOString()
+    .slice(0, seconds ? 19 : 16)
+    .replace('T', ' ')
+}

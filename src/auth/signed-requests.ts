@@ -1,20 +1,15 @@
 /**
  * The Hono middleware for routes that take signed requests (webhooks, external executors): it
- * reads the raw body, checks X-Vigil-Signature and X-Vigil-Signature-Id with the pure core in
- * signature.ts, then records the id so the same request cannot be replayed. Any failure is a 401
- * `invalid_signature` whose message says what is wrong and whose `details.reason` says why in one
- * word. The body stays readable by the handler, because Hono caches it.
+ * reads the raw body, checks X-Vigil-Signature with the pure core in signature.ts, then records the
+ * request's replay id (a digest of the signed `t.body`) so the same request cannot be replayed.
+ * Any failure is a 401 `invalid_signature` whose message says what is wrong and whose
+ * `details.reason` says why in one word. The body stays readable by the handler, because Hono
+ * caches it.
  */
 import type { MiddlewareHandler } from 'hono'
 import { UnauthorizedError } from '../errors.ts'
 import type { ReplayStore } from './replay.ts'
-import {
-  defaultToleranceSeconds,
-  isSignatureId,
-  signatureHeader,
-  signatureIdHeader,
-  verifySignature,
-} from './signature.ts'
+import { defaultToleranceSeconds, signatureHeader, verifySignature } from './signature.ts'
 
 /**
  * InvalidSignatureError is the UnauthorizedError (401) thrown for a refused signed request.
@@ -27,7 +22,7 @@ export class InvalidSignatureError extends UnauthorizedError {
 export interface SignedRequestOptions {
   /** The accepted secrets, read per request so rotation needs no restart; '' never matches. */
   secrets: () => string[]
-  /** Where the ids of accepted requests are remembered. */
+  /** Where the replay ids of accepted requests are remembered. */
   replay: ReplayStore
   /** The clock, in milliseconds since the epoch. */
   now: () => number
@@ -37,10 +32,12 @@ export interface SignedRequestOptions {
 
 /**
  * requireSignature refuses (401 `invalid_signature`) any request whose signature is missing,
- * malformed, stale or wrong, or whose id was already accepted. The replay check runs only after
- * the signature verified, so nobody without a secret can use up ids. An id is remembered until the
- * end of the last second its timestamp is still accepted, `(t + tolerance + 1) * 1000` ms: with
- * whole-second time, `t + tolerance` alone would let it expire while the request is still valid.
+ * malformed, stale or wrong, or whose replay id (the SHA-256 of `${t}.${body}`, from
+ * verifySignature) was already accepted, so the same `t` and body pass once in the tolerance
+ * window. The replay check runs only after the signature verified, so nobody without a secret can
+ * use up ids. An id is remembered until the end of the last second its timestamp is still
+ * accepted, `(t + tolerance + 1) * 1000` ms: with whole-second time, `t + tolerance` alone would
+ * let it expire while the request is still valid.
  */
 export function requireSignature(options: SignedRequestOptions): MiddlewareHandler {
   const tolerance = options.toleranceSeconds ?? defaultToleranceSeconds
@@ -49,20 +46,12 @@ export function requireSignature(options: SignedRequestOptions): MiddlewareHandl
 
   return async (c, next) => {
     const header = c.req.header(signatureHeader)
-    const id = c.req.header(signatureIdHeader)
     if (header === undefined) throw refuse(`${signatureHeader} is missing`, 'missing')
-    if (id === undefined) throw refuse(`${signatureIdHeader} is missing`, 'missing')
-    if (!isSignatureId(id))
-      throw refuse(
-        `${signatureIdHeader} is malformed; expected 1-128 characters of A-Z a-z 0-9 _ -`,
-        'malformed',
-      )
     const body = new Uint8Array(await c.req.arrayBuffer())
     const nowMs = options.now()
     const result = verifySignature({
       secret: options.secrets(),
       header,
-      id,
       body,
       nowSeconds: Math.floor(nowMs / 1000),
       toleranceSeconds: tolerance,
@@ -83,7 +72,7 @@ export function requireSignature(options: SignedRequestOptions): MiddlewareHandl
       }
     }
     const expiresAtMs = (result.timestamp + tolerance + 1) * 1000
-    if (!(await options.replay.remember(id, expiresAtMs, nowMs)))
+    if (!(await options.replay.remember(result.id, expiresAtMs, nowMs)))
       throw refuse('this signed request was already received (replay)', 'replay')
     await next()
   }

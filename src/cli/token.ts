@@ -1,11 +1,9 @@
 /** `vigil token`: create, list and revoke API tokens, audited as the CLI. */
 import { permissions } from '../auth/permissions.ts'
+import { formatTime as when } from '../units.ts'
 import type { Command } from './command.ts'
 import { UsageError } from './command.ts'
 import { expectArgs, table, withStores } from './store.ts'
-
-const when = (ms: number | null) =>
-  ms === null ? '-' : new Date(ms).toISOString().slice(0, 16).replace('T', ' ')
 
 /** tokenCommand manages API tokens for agents and scripts. */
 export const tokenCommand: Command = {

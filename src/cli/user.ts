@@ -1,10 +1,9 @@
 /** `vigil user`: add, list, set-role, reset-password, disable and enable users, audited as the CLI. */
 import { roles } from '../auth/permissions.ts'
+import { formatTime as when } from '../units.ts'
 import type { Command } from './command.ts'
 import { UsageError } from './command.ts'
 import { expectArgs, table, withStores } from './store.ts'
-
-const when = (ms: number) => new Date(ms).toISOString().slice(0, 16).replace('T', ' ')
 
 /** userCommand manages the people who sign in. */
 export const userCommand: Command = {

@@ -3,7 +3,9 @@
  *   - binary size of dist/vigil and dist/vigil-linux-arm64;
  *   - cold start to ready (`/readyz` 200), median of 10, on a fresh data dir and on an existing one;
  *   - idle RSS after 5 s;
- *   - requests/s and p99 latency of `/healthz` and `/` with wrk on loopback (Debian `wrk`).
+ *   - requests/s and p99 latency of `/healthz` and of `/` (signed in with an API token) with wrk on
+ *     loopback (Debian `wrk`);
+ *   - the time of one password login (scrypt, OWASP parameters), median of 10.
  * Flags: --runs N (default 10), --duration S (wrk seconds, default 10), --connections C (default 50).
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
@@ -33,13 +35,18 @@ if (Bun.spawnSync(['sh', '-c', 'command -v wrk']).exitCode !== 0) {
 const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
 let nextPort = 19100
+const adminPassword = 'bench-secret-passphrase-1'
 
 async function startBinary(dataDir: string) {
   const port = nextPort++
   const started = performance.now()
   const proc = Bun.spawn([binary, 'serve', '--port', String(port), '--listen', '127.0.0.1'], {
     cwd: dataDir,
-    env: { VIGIL_DATA_DIR: dataDir, PATH: process.env.PATH ?? '' },
+    env: {
+      VIGIL_DATA_DIR: dataDir,
+      VIGIL_ADMIN_PASSWORD: adminPassword,
+      PATH: process.env.PATH ?? '',
+    },
     stdout: 'ignore',
     stderr: 'ignore',
   })
@@ -59,9 +66,10 @@ function rss(pid: number): number {
   return Number(match![1]) * 1024
 }
 
-function wrk(url: string) {
+function wrk(url: string, headers: string[] = []) {
   const out = Bun.spawnSync([
     'wrk',
+    ...headers.flatMap((h) => ['-H', h]),
     '-t2',
     `-c${values.connections}`,
     `-d${values.duration}s`,
@@ -104,8 +112,26 @@ console.log(
 const server = await startBinary(keep)
 await Bun.sleep(5000)
 console.log(`idle RSS after 5 s: ${mib(rss(server.proc.pid))}`)
+const token = Bun.spawnSync(
+  [binary, 'token', 'create', '--name', `bench-${Date.now()}`, '--scopes', 'dashboards:read'],
+  { cwd: keep, env: { VIGIL_DATA_DIR: keep } },
+)
+  .stdout.toString()
+  .trim()
+const logins: number[] = []
+for (let i = 0; i < 10; i++) {
+  const started = performance.now()
+  const res = await fetch(`${server.url}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ username: 'admin', password: adminPassword }),
+  })
+  if (res.status !== 200) throw new Error(`login answered ${res.status}`)
+  logins.push(performance.now() - started)
+}
+console.log(`password login (scrypt N=2^17): median ${median(logins).toFixed(0)} ms of 10`)
 for (const path of ['/healthz', '/']) {
-  const r = wrk(`${server.url}${path}`)
+  const r = wrk(`${server.url}${path}`, path === '/' ? [`Authorization: Bearer ${token}`] : [])
   console.log(
     `wrk ${path}: ${r.rps.toFixed(0)} req/s, p99 ${r.p99}, non-2xx ${r.errors} ` +
       `(2 threads, ${values.connections} connections, ${values.duration}s, same 2 cores as vigil)`,

@@ -1,6 +1,7 @@
 /** @jsxImportSource hono/jsx */
 /** The Audit page: filters, the newest entries first, older ones on demand, and the chain check. */
 import type { AuditEntry, ChainVerdict } from '../../src/audit/types.ts'
+import { formatTime } from '../../src/units.ts'
 
 type Query = Record<string, string>
 
@@ -21,9 +22,7 @@ export function AuditRows(props: {
         <tr data-seq={String(e.seq)}>
           <td class="num">{e.seq}</td>
           <td>
-            <time datetime={new Date(e.ts).toISOString()}>
-              {new Date(e.ts).toISOString().replace('T', ' ').slice(0, 19)}
-            </time>
+            <time datetime={new Date(e.ts).toISOString()}>{formatTime(e.ts, true)}</time>
           </td>
           <td>
             {e.actor} <small class="muted">{e.actorType}</small>

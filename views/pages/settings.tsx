@@ -2,6 +2,7 @@
 /** Settings: the Users and Tokens sections, each re-rendered in place by htmx after a change. */
 import { permissions, roles } from '../../src/auth/permissions.ts'
 import type { ApiToken, User } from '../../src/auth/types.ts'
+import { formatTime as when } from '../../src/units.ts'
 
 /** Flash is the message shown after a change: a secret to copy now, or an error. */
 export interface Flash {
@@ -28,9 +29,6 @@ function FlashBox(props: { flash?: Flash | undefined }) {
     </div>
   )
 }
-
-const when = (ms: number | null) =>
-  ms === null ? '—' : new Date(ms).toISOString().replace('T', ' ').slice(0, 16)
 
 /** UsersSection lists users with their actions and a form to add one. */
 export function UsersSection(props: { users: User[]; flash?: Flash | undefined; self: string }) {
