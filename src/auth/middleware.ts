@@ -72,11 +72,9 @@ export async function resolvePrincipal(c: Context<AppEnv>): Promise<Principal | 
 export function authorize(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const access = routeAccess(c)
-    if (access === 'public') {
-      // Public routes still learn who is calling (the login page redirects signed-in users).
-      c.set('principal', await resolvePrincipal(c).catch(() => undefined))
-      return next()
-    }
+    // Public routes do not look up the caller (static files would cost a session read each);
+    // the few that care (login, logout) call resolvePrincipal themselves.
+    if (access === 'public') return next()
     const principal = await resolvePrincipal(c)
     if (!principal) return unauthenticated(c)
     c.set('principal', principal)

@@ -15,7 +15,7 @@ import { RateLimitedError, UnauthorizedError } from '../errors.ts'
 import { clientAddress, isSecure } from '../http/client.ts'
 import { parseForm, parseJson } from '../http/validate.ts'
 import { requires } from './guard.ts'
-import { checkCsrf, checkSameOrigin } from './middleware.ts'
+import { checkCsrf, checkSameOrigin, resolvePrincipal } from './middleware.ts'
 import { sessionAbsoluteMs, sessionCookie } from './sessions.ts'
 import type { User } from './types.ts'
 
@@ -78,9 +78,10 @@ async function attemptLogin(
 
 /** authRoutes is mounted at the root of the app. */
 export const authRoutes = new Hono<AppEnv>()
-  .get('/login', requires('public'), (c) => {
+  .get('/login', requires('public'), async (c) => {
     const next = safeNext(c.req.query('next'))
-    if (c.var.principal?.via === 'session') return c.redirect(next, 302)
+    const principal = await resolvePrincipal(c).catch(() => undefined)
+    if (principal?.via === 'session') return c.redirect(next, 302)
     return renderPage(c, { title: 'Sign in', active: '', content: <LoginPage next={next} /> })
   })
   .post('/login', requires('public'), async (c) => {
@@ -146,8 +147,9 @@ export const authRoutes = new Hono<AppEnv>()
   })
   .post('/logout', requires('public'), async (c) => {
     const cookie = getCookie(c, sessionCookie)
-    const principal = c.var.principal
+    const principal = await resolvePrincipal(c).catch(() => undefined)
     if (cookie && principal?.via === 'session') {
+      c.set('principal', principal)
       await checkCsrf(c, principal.csrfToken!)
       await c.var.deps.auth.sessions.end(cookie)
       await auditRequest(c, { action: 'auth.logout', details: { via: 'session' } })
