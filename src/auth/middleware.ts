@@ -122,7 +122,8 @@ export async function checkCsrf(c: Context<AppEnv>, expected: string): Promise<v
       type.startsWith('application/x-www-form-urlencoded') ||
       type.startsWith('multipart/form-data')
     ) {
-      const field = (await c.req.parseBody())[csrfField]
+      // `all: true` as every form handler here uses it: Hono caches the first parse, options and all.
+      const field = [(await c.req.parseBody({ all: true }))[csrfField]].flat()[0]
       token = typeof field === 'string' ? field : undefined
     }
   }

@@ -95,4 +95,22 @@ describe('settings pages', () => {
     const res = await t.app.request('/dashboard/settings', { headers: { Cookie: dev.cookie } })
     expect(res.status).toBe(403)
   })
+
+  it('a plain form post with the _csrf field keeps every value of a repeated field', async () => {
+    const body = new URLSearchParams({ name: 'plain', _csrf: s.csrf })
+    body.append('scopes', 'logs:read')
+    body.append('scopes', 'metrics:read')
+    const res = await t.app.request('/dashboard/settings/tokens', {
+      method: 'POST',
+      headers: {
+        Cookie: s.cookie,
+        Origin: origin,
+        'Content-Type': 'application/x-www-form-urlencoded',
+      },
+      body,
+    })
+    expect(res.status).toBe(200)
+    const token = (await t.auth.tokens.list()).find((x) => x.name === 'plain')
+    expect(token?.scopes).toEqual(['logs:read', 'metrics:read'])
+  })
 })
