@@ -4,6 +4,8 @@ import type { Auth } from './auth/service.ts'
 import type { Principal } from './auth/types.ts'
 import type { Config } from './config.ts'
 import type { Database } from './db/client.ts'
+import type { MetricsEngine } from './metrics/engine.ts'
+import type { EngineMetrics } from './metrics/metrics.ts'
 import type { Logger } from './obs/logger.ts'
 import type { Metrics } from './obs/metrics.ts'
 import type { Lifecycle } from './system/status.ts'
@@ -17,6 +19,8 @@ export interface AppDeps {
   lifecycle: Lifecycle
   auth: Auth
   audit: AuditStore
+  metricsEngine: MetricsEngine
+  metricsReport: EngineMetrics
   startedAt: number
   now: () => number
 }

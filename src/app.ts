@@ -11,6 +11,9 @@ import { auditStateChanges, authorize } from './auth/middleware.ts'
 import { authRoutes } from './auth/routes.tsx'
 import { settingsRoutes } from './auth/settings-routes.tsx'
 import { dashboardRoutes } from './dashboard/routes.tsx'
+import { metricsPageRoutes } from './metrics/page.tsx'
+import { promApiRoutes } from './metrics/prom-api.ts'
+import { metricsRoutes } from './metrics/routes.ts'
 import { PayloadTooLargeError } from './errors.ts'
 import { handleError } from './http/errors.ts'
 import { notFound } from './http/not-found.tsx'
@@ -53,6 +56,9 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/', adminRoutes)
   app.route('/', auditRoutes)
   app.route('/', settingsRoutes)
+  app.route('/', metricsRoutes)
+  app.route('/', metricsPageRoutes)
+  app.route('/prometheus/api/v1', promApiRoutes)
   app.route('/', dashboardRoutes)
 
   app.notFound(notFound)

@@ -61,6 +61,13 @@ const duration = (minMs: number, maxMs: number) =>
     return ms
   })
 
+const count = (min: number, max: number) =>
+  z.coerce
+    .number({ error: 'must be a number' })
+    .int({ error: 'must be a whole number' })
+    .min(min, { error: `must be between ${min} and ${max}` })
+    .max(max, { error: `must be between ${min} and ${max}` })
+
 /** Setting describes one configuration value and where it can come from. */
 export interface Setting {
   env: string
@@ -181,6 +188,110 @@ export const settings = {
       .union([z.boolean(), z.enum(['true', 'false', '1', '0'], { error: 'must be true or false' })])
       .transform((v) => v === true || v === 'true' || v === '1'),
   },
+  metricsRetention: {
+    env: 'VIGIL_METRICS_RETENTION',
+    flag: 'metrics-retention',
+    file: 'metrics_retention',
+    default: '15d',
+    doc: 'How long raw samples are kept; ingest refuses samples older than this.',
+    schema: duration(3_600_000, 3650 * 86_400_000),
+  },
+  metricsRetention1m: {
+    env: 'VIGIL_METRICS_RETENTION_1M',
+    flag: 'metrics-retention-1m',
+    file: 'metrics_retention_1m',
+    default: '90d',
+    doc: 'How long one-minute rollups are kept.',
+    schema: duration(3_600_000, 3650 * 86_400_000),
+  },
+  metricsRetention1h: {
+    env: 'VIGIL_METRICS_RETENTION_1H',
+    flag: 'metrics-retention-1h',
+    file: 'metrics_retention_1h',
+    default: '730d',
+    doc: 'How long one-hour rollups are kept.',
+    schema: duration(3_600_000, 3650 * 86_400_000),
+  },
+  metricsMaxSize: {
+    env: 'VIGIL_METRICS_MAX_SIZE',
+    flag: 'metrics-max-size',
+    file: 'metrics_max_size',
+    default: '0',
+    doc: 'Cap on stored chunk bytes; over it the oldest raw chunks go first. 0: no cap.',
+    schema: size(0, 2 ** 50),
+  },
+  metricsFlushInterval: {
+    env: 'VIGIL_METRICS_FLUSH_INTERVAL',
+    flag: 'metrics-flush-interval',
+    file: 'metrics_flush_interval',
+    default: '30m',
+    doc: 'How often the in-memory head is compressed into chunks (longer: smaller disk, bigger WAL).',
+    schema: duration(1000, 6 * 3_600_000),
+  },
+  metricsMaxHeadSamples: {
+    env: 'VIGIL_METRICS_MAX_HEAD_SAMPLES',
+    flag: 'metrics-max-head-samples',
+    file: 'metrics_max_head_samples',
+    default: '5000000',
+    doc: 'Flush early once the head holds this many samples.',
+    schema: count(1000, 1e9),
+  },
+  ingestMaxLabels: {
+    env: 'VIGIL_INGEST_MAX_LABELS',
+    flag: 'ingest-max-labels',
+    file: 'ingest_max_labels',
+    default: '30',
+    doc: 'Most labels a series may have (besides its name).',
+    schema: count(1, 1000),
+  },
+  ingestMaxNameBytes: {
+    env: 'VIGIL_INGEST_MAX_NAME_BYTES',
+    flag: 'ingest-max-name-bytes',
+    file: 'ingest_max_name_bytes',
+    default: '128',
+    doc: 'Longest metric name, in bytes.',
+    schema: count(8, 4096),
+  },
+  ingestMaxValueBytes: {
+    env: 'VIGIL_INGEST_MAX_VALUE_BYTES',
+    flag: 'ingest-max-value-bytes',
+    file: 'ingest_max_value_bytes',
+    default: '1024',
+    doc: 'Longest label value, in UTF-8 bytes.',
+    schema: count(8, 65536),
+  },
+  ingestMaxFuture: {
+    env: 'VIGIL_INGEST_MAX_FUTURE',
+    flag: 'ingest-max-future',
+    file: 'ingest_max_future',
+    default: '10m',
+    doc: 'How far ahead of the server clock a sample may be.',
+    schema: duration(0, 86_400_000),
+  },
+  ingestMaxBody: {
+    env: 'VIGIL_INGEST_MAX_BODY',
+    flag: 'ingest-max-body',
+    file: 'ingest_max_body',
+    default: '64MiB',
+    doc: 'Largest ingest body after gzip decompression (the wire size is bounded by VIGIL_BODY_LIMIT).',
+    schema: size(1024, 1024 ** 3),
+  },
+  ingestMaxSeriesPerToken: {
+    env: 'VIGIL_INGEST_MAX_SERIES_PER_TOKEN',
+    flag: 'ingest-max-series-per-token',
+    file: 'ingest_max_series_per_token',
+    default: '100000',
+    doc: 'Active series (written in the last hour) one token or user may have; beyond: 429.',
+    schema: count(1, 1e8),
+  },
+  ingestMaxQueued: {
+    env: 'VIGIL_INGEST_MAX_QUEUED',
+    flag: 'ingest-max-queued',
+    file: 'ingest_max_queued',
+    default: '2000000',
+    doc: 'Samples waiting for a WAL commit before ingest answers 503 with Retry-After.',
+    schema: count(1000, 1e9),
+  },
 } satisfies Record<string, Setting>
 
 /** SettingKey names one setting. */
@@ -200,6 +311,23 @@ export interface Config {
   adminPassword: string | undefined
   metricsToken: string | undefined
   trustProxy: boolean
+  metrics: {
+    retentionRawMs: number
+    retention1mMs: number
+    retention1hMs: number
+    maxBytes: number
+    flushIntervalMs: number
+    maxHeadSamples: number
+    maxSeriesPerToken: number
+    maxQueuedSamples: number
+  }
+  ingest: {
+    maxLabels: number
+    maxNameBytes: number
+    maxValueBytes: number
+    maxFutureMs: number
+    maxBodyBytes: number
+  }
   configFile: string | undefined
 }
 
@@ -254,6 +382,23 @@ export function loadConfig(
     adminPassword: parsed.adminPassword as string | undefined,
     metricsToken: parsed.metricsToken as string | undefined,
     trustProxy: parsed.trustProxy as boolean,
+    metrics: {
+      retentionRawMs: parsed.metricsRetention as number,
+      retention1mMs: parsed.metricsRetention1m as number,
+      retention1hMs: parsed.metricsRetention1h as number,
+      maxBytes: parsed.metricsMaxSize as number,
+      flushIntervalMs: parsed.metricsFlushInterval as number,
+      maxHeadSamples: parsed.metricsMaxHeadSamples as number,
+      maxSeriesPerToken: parsed.ingestMaxSeriesPerToken as number,
+      maxQueuedSamples: parsed.ingestMaxQueued as number,
+    },
+    ingest: {
+      maxLabels: parsed.ingestMaxLabels as number,
+      maxNameBytes: parsed.ingestMaxNameBytes as number,
+      maxValueBytes: parsed.ingestMaxValueBytes as number,
+      maxFutureMs: parsed.ingestMaxFuture as number,
+      maxBodyBytes: parsed.ingestMaxBody as number,
+    },
     configFile,
   }
 }

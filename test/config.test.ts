@@ -129,9 +129,9 @@ describe('config', () => {
 
   it('settings each have an env var, a flag and a file key', () => {
     for (const setting of Object.values(settings)) {
-      expect(setting.env).toMatch(/^VIGIL_[A-Z_]+$/)
-      expect(setting.flag).toMatch(/^[a-z-]+$/)
-      expect(setting.file).toMatch(/^[a-z_]+$/)
+      expect(setting.env).toMatch(/^VIGIL_[A-Z0-9_]+$/)
+      expect(setting.flag).toMatch(/^[a-z0-9-]+$/)
+      expect(setting.file).toMatch(/^[a-z0-9_]+$/)
     }
   })
 })

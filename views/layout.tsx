@@ -14,6 +14,8 @@ export interface LayoutProps {
   user?: { name: string; role: string } | undefined
   /** The session's CSRF token, sent by htmx on every request. */
   csrfToken?: string | undefined
+  /** Extra assets of the page (e.g. the chart library), by embedded file name. */
+  assets?: ('uPlot.iife.min.js' | 'uPlot.min.css' | 'metrics.js')[] | undefined
   children?: Child
 }
 
@@ -32,6 +34,13 @@ export function Layout(props: LayoutProps) {
         <script src={assetUrl('app.js')}></script>
         <script src={assetUrl('htmx.min.js')} defer></script>
         <script src={assetUrl('hx-sse.min.js')} defer></script>
+        {(props.assets ?? []).map((name) =>
+          name.endsWith('.css') ? (
+            <link rel="stylesheet" href={assetUrl(name)} />
+          ) : (
+            <script src={assetUrl(name)} defer></script>
+          ),
+        )}
       </head>
       <body
         hx-headers:inherited={

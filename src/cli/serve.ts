@@ -10,6 +10,8 @@ import { redactedConfig, type Config } from '../config.ts'
 import { openDatabase, redactUrl, type Database } from '../db/client.ts'
 import { migrate } from '../db/migrate.ts'
 import { createLogger, fileSink, stdoutSink, type Logger } from '../obs/logger.ts'
+import { MetricsEngine } from '../metrics/engine.ts'
+import { registerMetricsMetrics } from '../metrics/metrics.ts'
 import { createMetrics } from '../obs/metrics.ts'
 import { runtime, serve, type Server } from '../runtime/index.ts'
 import type { Lifecycle } from '../system/index.ts'
@@ -66,7 +68,30 @@ export async function start(
 
   const lifecycle: Lifecycle = { draining: false }
   const metrics = createMetrics()
-  const app = createApp({ config, db, logger, metrics, lifecycle, auth, audit, startedAt, now })
+  const metricsReport = registerMetricsMetrics(metrics.registry)
+  const metricsEngine = await MetricsEngine.open(
+    db.client,
+    config.metrics,
+    now,
+    logger,
+    metricsReport,
+  )
+  metricsReport.watchHead(() => metricsEngine.headSamples)
+  const loops = new AbortController()
+  const background = metricsEngine.run(loops.signal)
+  const app = createApp({
+    config,
+    db,
+    logger,
+    metrics,
+    lifecycle,
+    auth,
+    audit,
+    metricsEngine,
+    metricsReport,
+    startedAt,
+    now,
+  })
   let server: Server
   try {
     server = serve({
@@ -100,6 +125,11 @@ export async function start(
       logger.info('shutting down', { reason, timeout_ms: config.shutdownTimeoutMs })
       const drained = await within(server.stop(), config.shutdownTimeoutMs)
       if (!drained) logger.warn('in-flight requests did not finish in time; closing anyway')
+      loops.abort()
+      await within(
+        Promise.all([background, metricsEngine.close()]).then(() => undefined),
+        10_000,
+      )
       db.close()
       logger.info('stopped', { uptime_ms: Date.now() - startedAt })
     })()

@@ -2,7 +2,7 @@
 /** Rendering helpers shared by every dashboard route. */
 import type { Context } from 'hono'
 import type { Child } from 'hono/jsx'
-import { Layout } from '../../views/layout.tsx'
+import { Layout, type LayoutProps } from '../../views/layout.tsx'
 import type { AppEnv } from '../app-env.ts'
 import { VERSION } from '../version.ts'
 import { visibleSections } from './sections.ts'
@@ -13,7 +13,7 @@ import { visibleSections } from './sections.ts'
  */
 export function renderPage(
   c: Context<AppEnv>,
-  page: { title: string; active: string; content: Child },
+  page: { title: string; active: string; content: Child; assets?: LayoutProps['assets'] },
   status: 200 | 400 | 401 | 404 | 409 | 422 | 429 = 200,
 ) {
   if (c.req.header('hx-request') === 'true') return c.html(<>{page.content}</>, status)
@@ -28,6 +28,7 @@ export function renderPage(
           version={VERSION}
           user={principal ? { name: principal.name, role: principal.role ?? 'token' } : undefined}
           csrfToken={principal?.csrfToken}
+          assets={page.assets}
         >
           {page.content}
         </Layout>

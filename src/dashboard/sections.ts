@@ -19,8 +19,6 @@ export const sections: Section[] = [
     title: 'Metrics',
     href: '/dashboard/metrics',
     permission: 'metrics:read',
-    upcoming:
-      'Series browser and charts over the ingested metrics, with a PromQL-subset query box.',
   },
   {
     id: 'logs',

@@ -40,6 +40,13 @@ export async function openDatabase(url: string, authToken?: string): Promise<Dat
     }
     client = createClient({ url, authToken, timeout: busyTimeoutMs, concurrency: 8 })
     if (embedded) {
+      // A new file gets incremental auto-vacuum, so pages freed by WAL-table and retention
+      // deletes can be handed back to the file system (it can only be chosen before any table).
+      const tables = await client.execute(
+        "SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'",
+      )
+      if (Number(tables.rows[0]?.n ?? 0) === 0)
+        await client.execute('PRAGMA auto_vacuum = INCREMENTAL')
       await client.execute('PRAGMA journal_mode = WAL')
       await client.execute(`PRAGMA synchronous = ${synchronousLevel}`)
       await client.execute('PRAGMA foreign_keys = ON')

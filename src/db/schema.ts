@@ -2,7 +2,7 @@
  * The drizzle schema: every table vigil keeps in libSQL. Migrations in `migrations/` are generated
  * from this file by `npm run db:generate`. Times are integer milliseconds since the epoch (UTC).
  */
-import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core'
+import { blob, index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core'
 
 /** meta holds facts about this vigil instance: its id, when its database was created. */
 export const meta = sqliteTable('meta', {
@@ -105,5 +105,48 @@ export const auditLog = sqliteTable(
     index('audit_log_ts').on(t.ts),
     index('audit_log_actor').on(t.actor),
     index('audit_log_action').on(t.action),
+  ],
+)
+
+/**
+ * metricSeries is the series index on disk: one row per series, the canonical key (name and
+ * sorted labels) unique. The inverted label index is rebuilt in memory from it at start.
+ */
+export const metricSeries = sqliteTable('metric_series', {
+  id: integer('id').primaryKey(),
+  key: text('key').notNull().unique(),
+  name: text('name').notNull(),
+  labels: text('labels').notNull(),
+  createdAt: integer('created_at').notNull(),
+})
+
+/**
+ * metricWal holds each accepted batch (packed series id, time, value triples) until the samples
+ * are in chunks; a 2xx on ingest means the batch's row is committed. Replayed into the head at start.
+ */
+export const metricWal = sqliteTable('metric_wal', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  data: blob('data', { mode: 'buffer' }).notNull(),
+  samples: integer('samples').notNull(),
+  createdAt: integer('created_at').notNull(),
+})
+
+/**
+ * metricChunks holds compressed samples: tier 0 raw (Gorilla), tier 1 one-minute and tier 2
+ * one-hour rollups (min, max, sum, count, last), each chunk covering [start_ts, end_ts].
+ */
+export const metricChunks = sqliteTable(
+  'metric_chunks',
+  {
+    seriesId: integer('series_id').notNull(),
+    tier: integer('tier').notNull(),
+    startTs: integer('start_ts').notNull(),
+    endTs: integer('end_ts').notNull(),
+    count: integer('count').notNull(),
+    data: blob('data', { mode: 'buffer' }).notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.seriesId, t.tier, t.startTs] }),
+    index('metric_chunks_tier_end').on(t.tier, t.endTs),
   ],
 )

@@ -10,6 +10,7 @@ import uplotJs from 'uplot/dist/uPlot.iife.min.js' with { type: 'text' }
 import uplotCss from 'uplot/dist/uPlot.min.css' with { type: 'text' }
 import appCss from '../../static/app.css' with { type: 'text' }
 import appJs from '../../static/app.js' with { type: 'text' }
+import metricsJs from '../../static/metrics.js' with { type: 'text' }
 import favicon from '../../static/favicon.svg' with { type: 'text' }
 
 /** Asset is one embedded file with what the HTTP layer needs to serve it. */
@@ -35,6 +36,7 @@ export const assets: Record<string, Asset> = {
   'uPlot.min.css': asset(uplotCss, css),
   'app.css': asset(appCss, css),
   'app.js': asset(appJs, js),
+  'metrics.js': asset(metricsJs, js),
   'favicon.svg': asset(favicon, 'image/svg+xml'),
 }
 

@@ -23,3 +23,7 @@ declare module '*.gz.b64' {
   const text: string
   export default text
 }
+declare module '*/static/metrics.js' {
+  const text: string
+  export default text
+}

@@ -69,6 +69,8 @@ describe('client', () => {
     const d = await fresh()
     const mode = await d.client.execute('PRAGMA journal_mode')
     expect(mode.rows[0]!.journal_mode).toBe('wal')
+    // Incremental auto-vacuum (2), so freed pages can go back to the file system.
+    expect((await d.client.execute('PRAGMA auto_vacuum')).rows[0]!.auto_vacuum).toBe(2)
   })
 
   it('openDatabase() gives every pooled connection the busy timeout and synchronous level', async () => {

@@ -19,10 +19,40 @@ const adminPassword = 'browser-test-secret-9f3k'
 beforeAll(async () => {
   mkdirSync(outputDir, { recursive: true })
   dir = tempDir('vigil-browser-')
-  vigil = await startVigil([copyBinary(dir), '--port', '0', '--listen', '127.0.0.1'], {
+  const binary = copyBinary(dir)
+  const token = Bun.spawnSync(
+    [binary, 'token', 'create', '--name', 'agent', '--scopes', 'ingest:write'],
+    {
+      cwd: dir,
+      env: { VIGIL_ADMIN_PASSWORD: adminPassword },
+    },
+  )
+    .stdout.toString()
+    .trim()
+  vigil = await startVigil([binary, '--port', '0', '--listen', '127.0.0.1'], {
     cwd: dir,
     env: { VIGIL_ADMIN_PASSWORD: adminPassword },
   })
+  // Half an hour of two hosts' CPU for the Metrics page.
+  const now = Date.now()
+  const samples = []
+  for (let i = 0; i < 180; i++) {
+    for (const host of ['web-1', 'web-2']) {
+      const value = 40 + 20 * Math.sin(i / 15 + (host === 'web-2' ? 1 : 0))
+      samples.push({
+        name: 'node_cpu_usage_percent',
+        labels: { host },
+        value,
+        ts: now - (180 - i) * 10_000,
+      })
+    }
+  }
+  const ingest = await fetch(`${vigil.url}/api/v1/ingest/metrics`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ samples }),
+  })
+  if (ingest.status !== 200) throw new Error(`ingest answered ${ingest.status}`)
   browser = await chromium.launch({
     executablePath: chromiumPath,
     args: [
@@ -124,6 +154,32 @@ describe('dashboard in Chromium', () => {
     await page.click('text=Verify chain')
     await page.waitForSelector('#chain-status.success')
     expect(await page.locator('#chain-status').textContent()).toContain('Chain intact')
+    expect(problems).toEqual([])
+  })
+
+  it('draws a metric on the Metrics page with uPlot, its state in the URL', async () => {
+    await page.click('nav.sidebar >> text=Metrics')
+    await page.waitForURL(`${vigil.url}/dashboard/metrics`)
+    await page.selectOption('#metric-picker', 'node_cpu_usage_percent')
+    await page.waitForSelector('#label-pickers select[data-label="host"]')
+    await page.selectOption('#label-pickers select[data-label="host"]', 'web-2')
+    expect(await page.inputValue('#query')).toBe('node_cpu_usage_percent{host="web-2"}')
+    await page.selectOption('select[name=range]', '1h')
+    await page.click('#metrics-form button[type=submit]')
+    await page.waitForSelector('.uplot canvas')
+    const url = new URL(page.url())
+    expect(url.searchParams.get('query')).toBe('node_cpu_usage_percent{host="web-2"}')
+    expect(url.searchParams.get('range')).toBe('1h')
+    await page.waitForFunction(() =>
+      document.querySelector('#chart-status')?.textContent?.startsWith('1 series'),
+    )
+    await page.screenshot({ path: join(outputDir, 'metrics.png'), fullPage: true })
+    // The shared URL shows the same chart in a fresh page.
+    const other = await browser.newPage()
+    await other.context().addCookies(await page.context().cookies())
+    await other.goto(page.url())
+    await other.waitForSelector('.uplot canvas')
+    await other.close()
     expect(problems).toEqual([])
   })
 

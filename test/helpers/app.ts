@@ -10,6 +10,8 @@ import { loadConfig, type Config } from '../../src/config.ts'
 import { openDatabase, type Database } from '../../src/db/client.ts'
 import { migrate } from '../../src/db/migrate.ts'
 import { createLogger, type Logger } from '../../src/obs/logger.ts'
+import { MetricsEngine } from '../../src/metrics/engine.ts'
+import { registerMetricsMetrics } from '../../src/metrics/metrics.ts'
 import { createMetrics, type Metrics } from '../../src/obs/metrics.ts'
 import type { Lifecycle } from '../../src/system/index.ts'
 
@@ -24,6 +26,7 @@ export interface TestApp {
   lifecycle: Lifecycle
   auth: Auth
   audit: AuditStore
+  engine: MetricsEngine
   /** An Authorization header with every permission, for tests that are not about access. */
   headers: Record<string, string>
   dir: string
@@ -51,7 +54,14 @@ export async function makeApp(
   // Cheap scrypt keeps the suite fast; the OWASP parameters have their own test.
   const auth = createAuth(db, now, { N: 1024, r: 8, p: 1 })
   const audit = createAuditStore(db.client, now)
+  const metricsReport = registerMetricsMetrics(metrics.registry)
+  const metricsEngine =
+    options.migrated === false
+      ? (undefined as unknown as MetricsEngine)
+      : await MetricsEngine.open(db.client, config.metrics, now, logger, metricsReport)
   const app = createApp({
+    metricsEngine,
+    metricsReport,
     auth,
     audit,
     config,
@@ -83,6 +93,7 @@ export async function makeApp(
     lifecycle,
     auth,
     audit,
+    engine: metricsEngine,
     dir,
     close() {
       db.close()

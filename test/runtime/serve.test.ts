@@ -63,6 +63,7 @@ describe('serve', () => {
       'starting',
       'migrations applied',
       'created user admin',
+      'metrics engine opened',
       'listening',
       'shutting down',
       'stopped',

@@ -1,0 +1,445 @@
+/**
+ * The metrics engine: ingest (durable before the ack), the head, flushing the head into compressed
+ * chunks and rollups, retention, and the Querier the PromQL evaluator reads from. Loops run off the
+ * request path; a crash at any point loses nothing acknowledged: the WAL is replayed at start, and
+ * samples already flushed into chunks are recognised and skipped.
+ */
+import type { Client } from '@libsql/client'
+import { RateLimitedError, UnavailableError } from '../errors.ts'
+import type { Logger } from '../obs/logger.ts'
+import { ChunkReader, decodeRollups } from './encode.ts'
+import { Head, sortUnique } from './head.ts'
+import { buildFlush, type FlushPlan } from './flush.ts'
+import type { EngineMetrics } from './metrics.ts'
+import { SeriesIndex } from './series-index.ts'
+import type { Labels, Querier, Sample, SelectRequest, SeriesData } from './types.ts'
+import type { ValidSample } from './validate.ts'
+import { unpackSamples } from './wal-codec.ts'
+import { WalWriter, type NewSeries } from './wal.ts'
+
+/** EngineOptions are the engine's limits and timings (all from settings). */
+export interface EngineOptions {
+  retentionRawMs: number
+  retention1mMs: number
+  retention1hMs: number
+  /** Size cap of the chunk data in bytes; 0 means none. */
+  maxBytes: number
+  flushIntervalMs: number
+  maxHeadSamples: number
+  maxSeriesPerToken: number
+  maxQueuedSamples: number
+}
+
+/** IngestError is one refused sample of a batch. */
+export interface IngestError {
+  index: number
+  reason: string
+  message: string
+}
+
+/** tiers are the storage tiers: raw samples, then one-minute and one-hour rollups. */
+export const tiers = { raw: 0, minute: 1, hour: 2 } as const
+
+const activeWindowMs = 3600_000
+const bucketMs = [0, 60_000, 3600_000] as const
+
+/** MetricsEngine stores and serves samples. */
+export class MetricsEngine implements Querier {
+  readonly index = new SeriesIndex()
+  private head = new Head()
+  private frozen: Head | undefined
+  /** flushedMaxT is the newest time in chunks per series: older samples are refused. */
+  private readonly flushedMaxT = new Map<number, number>()
+  private readonly active = new Map<string, Map<number, number>>()
+  private readonly wal: WalWriter
+  private flushing: Promise<void> | undefined
+  private lastFlush: number
+
+  private constructor(
+    private readonly client: Client,
+    readonly options: EngineOptions,
+    private readonly now: () => number,
+    private readonly logger: Logger,
+    private readonly metrics: EngineMetrics,
+  ) {
+    this.lastFlush = now()
+    this.wal = new WalWriter(
+      client,
+      now,
+      (batch) => {
+        for (let i = 0; i < batch.count; i++) {
+          const o = i * 3
+          this.head.append(batch.triples[o]!, batch.triples[o + 1]!, batch.triples[o + 2]!)
+        }
+      },
+      (samples, rows, ms) => metrics.walCommitted(samples, rows, ms),
+    )
+  }
+
+  /** open loads the series index and replays the WAL into the head. */
+  static async open(
+    client: Client,
+    options: EngineOptions,
+    now: () => number,
+    logger: Logger,
+    metrics: EngineMetrics,
+  ): Promise<MetricsEngine> {
+    const engine = new MetricsEngine(client, options, now, logger, metrics)
+    const started = performance.now()
+    const series = await client.execute('SELECT id, key, labels FROM metric_series')
+    for (const row of series.rows) {
+      engine.index.add(Number(row.id), String(row.key), JSON.parse(String(row.labels)) as Labels)
+    }
+    const flushed = await client.execute(
+      'SELECT series_id, max(end_ts) AS t FROM metric_chunks WHERE tier = 0 GROUP BY series_id',
+    )
+    for (const row of flushed.rows) engine.flushedMaxT.set(Number(row.series_id), Number(row.t))
+    let replayed = 0
+    let after = 0
+    for (;;) {
+      const rows = await client.execute({
+        sql: 'SELECT id, data FROM metric_wal WHERE id > ? ORDER BY id LIMIT 200',
+        args: [after],
+      })
+      if (rows.rows.length === 0) break
+      for (const row of rows.rows) {
+        const triples = unpackSamples(new Uint8Array(row.data as ArrayBuffer))
+        for (let o = 0; o < triples.length; o += 3) {
+          const id = triples[o]!
+          const t = triples[o + 1]!
+          // Already in chunks when a flush committed its chunks but not yet its WAL deletion.
+          if (t <= (engine.flushedMaxT.get(id) ?? -Infinity)) continue
+          engine.head.append(id, t, triples[o + 2]!)
+          replayed++
+        }
+        after = Number(row.id)
+      }
+    }
+    engine.wal.lastId = after
+    metrics.setSeries(engine.index.size)
+    logger.info('metrics engine opened', {
+      series: engine.index.size,
+      wal_samples_replayed: replayed,
+      ms: Math.round(performance.now() - started),
+    })
+    return engine
+  }
+
+  /** headSamples is how many samples wait in memory for the next flush. */
+  get headSamples(): number {
+    return this.head.sampleCount + (this.frozen?.sampleCount ?? 0)
+  }
+
+  /**
+   * ingest stores valid samples for `owner` (a token or user name) and resolves once they are
+   * durable. Samples it refuses (out of order, conflicting duplicates) come back as errors.
+   */
+  async ingest(
+    samples: ValidSample[],
+    owner: string,
+  ): Promise<{ accepted: number; errors: IngestError[] }> {
+    if (this.wal.queuedSamples + samples.length > this.options.maxQueuedSamples) {
+      this.metrics.rejected('overloaded', samples.length)
+      throw new UnavailableError('ingest is saturated; retry shortly', { code: 'overloaded' })
+    }
+    const now = this.now()
+    this.checkSeriesLimit(samples, owner, now)
+    const errors: IngestError[] = []
+    const created: NewSeries[] = []
+    const triples = new Float64Array(samples.length * 3)
+    let count = 0
+    samples.forEach((s, index) => {
+      let id = this.index.lookup(s.key)
+      if (id === undefined) {
+        id = this.index.create(s.key, s.labels)
+        created.push({
+          id,
+          key: s.key,
+          name: s.labels.__name__ ?? '',
+          labels: JSON.stringify(s.labels),
+        })
+      }
+      const boundary = this.flushedMaxT.get(id)
+      if (boundary !== undefined && s.t <= boundary) {
+        errors.push({
+          index,
+          reason: 'out_of_order',
+          message: `sample at ${new Date(s.t).toISOString()} is not newer than the series' stored data (${new Date(boundary).toISOString()})`,
+        })
+        return
+      }
+      triples[count * 3] = id
+      triples[count * 3 + 1] = s.t
+      triples[count * 3 + 2] = s.v
+      count++
+      this.touch(owner, id, now)
+    })
+    for (const e of errors) this.metrics.rejected(e.reason, 1)
+    if (count === 0) {
+      for (const s of created) this.index.remove(s.id)
+      return { accepted: 0, errors }
+    }
+    try {
+      await this.wal.commit({ series: created, triples, count })
+    } catch (err) {
+      for (const s of created) this.index.remove(s.id)
+      throw err
+    }
+    this.metrics.accepted(count)
+    this.metrics.setSeries(this.index.size)
+    return { accepted: count, errors }
+  }
+
+  private checkSeriesLimit(samples: ValidSample[], owner: string, now: number) {
+    const mine = this.active.get(owner)
+    let fresh = 0
+    const seen = new Set<string>()
+    for (const s of samples) {
+      if (seen.has(s.key)) continue
+      seen.add(s.key)
+      const id = this.index.lookup(s.key)
+      if (id === undefined || !mine?.has(id)) fresh++
+    }
+    if (fresh === 0) return
+    if (mine) for (const [id, t] of mine) if (now - t > activeWindowMs) mine.delete(id)
+    const current = mine?.size ?? 0
+    if (current + fresh > this.options.maxSeriesPerToken) {
+      this.metrics.rejected('series_limit', samples.length)
+      throw new RateLimitedError(
+        `${owner} would have ${current + fresh} active series, over the limit of ${this.options.maxSeriesPerToken} (VIGIL_INGEST_MAX_SERIES_PER_TOKEN)`,
+        60,
+        { details: { active: current, new: fresh, limit: this.options.maxSeriesPerToken } },
+      )
+    }
+  }
+
+  private touch(owner: string, id: number, now: number) {
+    let mine = this.active.get(owner)
+    if (!mine) this.active.set(owner, (mine = new Map()))
+    mine.set(id, now)
+  }
+
+  /** select returns the samples of matching series in [start, end] from head and chunks. */
+  async select(request: SelectRequest): Promise<SeriesData[]> {
+    const ids = this.index.match(request.matchers)
+    if (ids.length === 0) return []
+    // SQL wants finite bounds; ±8.64e15 ms is the range of a JS Date.
+    const start = Math.max(request.start, -8.64e15)
+    const end = Math.min(request.end, 8.64e15)
+    // Memory first, then disk: a flush committing in between shows up twice, never not at all.
+    const memory = new Map<number, Sample[]>()
+    for (const id of ids) {
+      const parts = [
+        ...(this.frozen?.series.get(id)?.samples(start, end) ?? []),
+        ...(this.head.series.get(id)?.samples(start, end) ?? []),
+      ]
+      if (parts.length > 0) memory.set(id, parts)
+    }
+    const disk = await this.readChunks(ids, start, end)
+    const out: SeriesData[] = []
+    for (const id of ids) {
+      const stored = disk.get(id) ?? []
+      const fresh = memory.get(id) ?? []
+      if (stored.length === 0 && fresh.length === 0) continue
+      const samples =
+        fresh.length === 0
+          ? stored
+          : sortUnique(stored.length === 0 ? fresh : [...stored, ...fresh])
+      out.push({ labels: this.index.labels(id)!, samples })
+    }
+    return out
+  }
+
+  private async readChunks(
+    ids: number[],
+    start: number,
+    end: number,
+  ): Promise<Map<number, Sample[]>> {
+    const out = new Map<number, Sample[]>()
+    const now = this.now()
+    const rawFrom = now - this.options.retentionRawMs
+    // Older than raw retention: one-minute rollups, then one-hour ones (their last value).
+    const ranges: [number, number, number][] = []
+    if (end >= rawFrom) ranges.push([tiers.raw, Math.max(start, rawFrom), end])
+    const minuteFrom = now - this.options.retention1mMs
+    if (start < rawFrom && end >= minuteFrom)
+      ranges.push([tiers.minute, Math.max(start, minuteFrom), Math.min(end, rawFrom - 1)])
+    if (start < minuteFrom) ranges.push([tiers.hour, start, Math.min(end, minuteFrom - 1)])
+    for (const [tier, from, to] of ranges) {
+      for (let i = 0; i < ids.length; i += 500) {
+        const part = ids.slice(i, i + 500)
+        const rows = await this.client.execute({
+          sql: `SELECT series_id, data FROM metric_chunks WHERE tier = ? AND series_id IN (${part.map(() => '?').join(',')})
+                AND end_ts >= ? AND start_ts <= ? ORDER BY series_id, start_ts`,
+          // Rollup chunks start at their first sample, which can be up to a bucket after the bucket.
+          args: [tier, ...part, from, to + (bucketMs[tier as 0 | 1 | 2] ?? 0)],
+        })
+        const rollups = new Map<number, Map<number, number>>()
+        for (const row of rows.rows) {
+          const id = Number(row.series_id)
+          const data = new Uint8Array(row.data as ArrayBuffer)
+          if (tier === tiers.raw) {
+            let list = out.get(id)
+            if (!list) out.set(id, (list = []))
+            // Chunks are time-ordered: skip what is before, stop after the range.
+            const reader = new ChunkReader(data)
+            while (reader.next()) {
+              if (reader.t > to) break
+              if (reader.t >= from) list.push({ t: reader.t, v: reader.v })
+            }
+            continue
+          }
+          // A bucket split across two flushes has a point in each chunk: the later one's last wins.
+          let points = rollups.get(id)
+          if (!points) rollups.set(id, (points = new Map()))
+          for (const p of decodeRollups(data)) if (p.t >= from && p.t <= to) points.set(p.t, p.last)
+        }
+        for (const [id, points] of rollups) {
+          const list = out.get(id) ?? []
+          for (const [t, v] of points) list.push({ t, v })
+          out.set(id, list)
+        }
+      }
+    }
+    for (const [id, list] of out) out.set(id, sortUnique(list))
+    return out
+  }
+
+  /** needsFlush tells whether the head is old or big enough to flush. */
+  needsFlush(): boolean {
+    return (
+      this.head.sampleCount > 0 &&
+      (this.now() - this.lastFlush >= this.options.flushIntervalMs ||
+        this.head.sampleCount >= this.options.maxHeadSamples)
+    )
+  }
+
+  /** flush writes the head into chunks and rollups, then drops the WAL rows it covers. */
+  flush(): Promise<void> {
+    this.flushing ??= this.flushNow().finally(() => {
+      this.flushing = undefined
+    })
+    return this.flushing
+  }
+
+  private async flushNow(): Promise<void> {
+    await this.wal.idle()
+    if (this.head.sampleCount === 0) return
+    const started = performance.now()
+    const frozen = this.head
+    const walMaxId = this.wal.lastId
+    this.frozen = frozen
+    this.head = new Head()
+    this.lastFlush = this.now()
+    try {
+      let plan: FlushPlan | undefined
+      let written = 0
+      // A few thousand series per transaction keeps each write short; the WAL rows go last.
+      const ids = [...frozen.series.keys()]
+      for (let i = 0; i < ids.length; i += 2000) {
+        plan = buildFlush(frozen, ids.slice(i, i + 2000))
+        await this.client.batch(plan.statements, 'write')
+        for (const [id, t] of plan.maxT)
+          this.flushedMaxT.set(id, Math.max(t, this.flushedMaxT.get(id) ?? -Infinity))
+        written += plan.bytes
+        await new Promise((resolve) => setTimeout(resolve, 0))
+      }
+      await this.client.execute({ sql: 'DELETE FROM metric_wal WHERE id <= ?', args: [walMaxId] })
+      await this.releaseFreePages()
+      this.metrics.flushed(frozen.sampleCount, written, performance.now() - started)
+      this.logger.info('metrics flushed', {
+        series: ids.length,
+        samples: frozen.sampleCount,
+        bytes: written,
+        ms: Math.round(performance.now() - started),
+      })
+    } catch (err) {
+      // Put back what did not reach chunks (the WAL still has it), then what arrived meanwhile.
+      const restored = new Head()
+      for (const [id, series] of frozen.series) {
+        const boundary = this.flushedMaxT.get(id) ?? -Infinity
+        for (const x of series.samples(-Infinity, Infinity))
+          if (x.t > boundary) restored.append(id, x.t, x.v)
+      }
+      for (const [id, series] of this.head.series) {
+        for (const x of series.samples(-Infinity, Infinity)) restored.append(id, x.t, x.v)
+      }
+      this.head = restored
+      throw err
+    } finally {
+      this.frozen = undefined
+    }
+  }
+
+  /** enforceRetention deletes chunks past each tier's retention and, over the size cap, the oldest raw ones. */
+  async enforceRetention(): Promise<number> {
+    const now = this.now()
+    let deleted = 0
+    for (const [tier, keep] of [
+      [tiers.raw, this.options.retentionRawMs],
+      [tiers.minute, this.options.retention1mMs],
+      [tiers.hour, this.options.retention1hMs],
+    ] as const) {
+      const r = await this.client.execute({
+        sql: 'DELETE FROM metric_chunks WHERE tier = ? AND end_ts < ?',
+        args: [tier, now - keep],
+      })
+      deleted += r.rowsAffected
+    }
+    if (this.options.maxBytes > 0) {
+      for (;;) {
+        const size = await this.client.execute(
+          'SELECT coalesce(sum(length(data)), 0) AS n FROM metric_chunks',
+        )
+        if (Number(size.rows[0]!.n) <= this.options.maxBytes) break
+        const r = await this.client.execute(
+          `DELETE FROM metric_chunks WHERE rowid IN (SELECT rowid FROM metric_chunks WHERE tier = 0 ORDER BY end_ts LIMIT 1000)`,
+        )
+        if (r.rowsAffected === 0) break
+        deleted += r.rowsAffected
+      }
+    }
+    if (deleted > 0) {
+      await this.releaseFreePages()
+      this.logger.info('metrics retention', { chunks_deleted: deleted })
+    }
+    return deleted
+  }
+
+  private async releaseFreePages(): Promise<void> {
+    await this.client.execute('PRAGMA incremental_vacuum').catch(() => undefined)
+  }
+
+  /** run flushes and enforces retention in the background until the signal aborts. */
+  async run(signal: AbortSignal, tickMs = 1000): Promise<void> {
+    let lastRetention = 0
+    while (!signal.aborted) {
+      try {
+        if (this.needsFlush()) await this.flush()
+        if (this.now() - lastRetention > 3600_000) {
+          lastRetention = this.now()
+          await this.enforceRetention()
+        }
+      } catch (err) {
+        this.logger.error('metrics background work failed', { err })
+      }
+      await new Promise((resolve) => {
+        const timer = setTimeout(resolve, tickMs)
+        signal.addEventListener(
+          'abort',
+          () => {
+            clearTimeout(timer)
+            resolve(undefined)
+          },
+          { once: true },
+        )
+      })
+    }
+  }
+
+  /** close waits for queued commits and a running flush. */
+  async close(): Promise<void> {
+    await this.wal.idle()
+    await this.flushing?.catch(() => undefined)
+  }
+}

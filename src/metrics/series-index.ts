@@ -1,0 +1,136 @@
+/**
+ * The in-memory series index: canonical key → id, id → labels, and an inverted index
+ * (label name → value → ids) for selectors. Loaded from `metric_series` at start; new series get
+ * ids here and are persisted in the same transaction as the WAL row that first mentions them.
+ */
+import type { Labels, Matcher } from './types.ts'
+
+/** SeriesIndex finds series by key and by label matchers. */
+export class SeriesIndex {
+  private readonly byKey = new Map<string, number>()
+  private readonly labelsById = new Map<number, Labels>()
+  private readonly postings = new Map<string, Map<string, Set<number>>>()
+  private readonly regexes = new Map<string, RegExp>()
+  private nextId = 1
+
+  /** size is the number of series. */
+  get size(): number {
+    return this.byKey.size
+  }
+
+  /** add registers a series with a known id (loading) and returns it. */
+  add(id: number, key: string, labels: Labels): number {
+    this.byKey.set(key, id)
+    this.labelsById.set(id, labels)
+    for (const [name, value] of Object.entries(labels)) {
+      let values = this.postings.get(name)
+      if (!values) this.postings.set(name, (values = new Map()))
+      let ids = values.get(value)
+      if (!ids) values.set(value, (ids = new Set()))
+      ids.add(id)
+    }
+    if (id >= this.nextId) this.nextId = id + 1
+    return id
+  }
+
+  /** create gives a new series the next id. */
+  create(key: string, labels: Labels): number {
+    return this.add(this.nextId, key, labels)
+  }
+
+  /** remove forgets a series (when its creation could not be persisted). */
+  remove(id: number): void {
+    const labels = this.labelsById.get(id)
+    if (!labels) return
+    this.labelsById.delete(id)
+    for (const [key, value] of this.byKey) if (value === id) this.byKey.delete(key)
+    for (const [name, value] of Object.entries(labels))
+      this.postings.get(name)?.get(value)?.delete(id)
+  }
+
+  /** lookup returns the id of the series with this key. */
+  lookup(key: string): number | undefined {
+    return this.byKey.get(key)
+  }
+
+  /** labels returns the labels of a series. */
+  labels(id: number): Labels | undefined {
+    return this.labelsById.get(id)
+  }
+
+  /** match returns the ids of the series every matcher accepts, in id order. */
+  match(matchers: Matcher[]): number[] {
+    let candidates: Iterable<number> | undefined
+    // Start from the smallest posting list among equality matchers on non-empty values.
+    for (const m of matchers) {
+      if (m.op !== '=' || m.value === '') continue
+      const ids = this.postings.get(m.name)?.get(m.value)
+      if (!ids) return []
+      if (!candidates || ids.size < (candidates as Set<number>).size) candidates = ids
+    }
+    candidates ??= this.labelsById.keys()
+    const out: number[] = []
+    for (const id of candidates) {
+      const labels = this.labelsById.get(id)!
+      if (matchers.every((m) => this.test(m, labels[m.name] ?? ''))) out.push(id)
+    }
+    return out.sort((a, b) => a - b)
+  }
+
+  /** labelNames returns every label name (of the given series, or of all). */
+  labelNames(ids?: number[]): string[] {
+    if (!ids) return [...this.postings.keys()].filter((n) => this.hasValues(n)).sort()
+    const names = new Set<string>()
+    for (const id of ids)
+      for (const name of Object.keys(this.labelsById.get(id) ?? {})) names.add(name)
+    return [...names].sort()
+  }
+
+  /** labelValues returns the values of a label (among the given series, or all). */
+  labelValues(name: string, ids?: number[]): string[] {
+    if (!ids) {
+      const values = this.postings.get(name)
+      return values
+        ? [...values]
+            .filter(([, s]) => s.size > 0)
+            .map(([v]) => v)
+            .sort()
+        : []
+    }
+    const values = new Set<string>()
+    for (const id of ids) {
+      const value = this.labelsById.get(id)?.[name]
+      if (value !== undefined) values.add(value)
+    }
+    return [...values].sort()
+  }
+
+  private hasValues(name: string): boolean {
+    for (const ids of this.postings.get(name)?.values() ?? []) if (ids.size > 0) return true
+    return false
+  }
+
+  private test(m: Matcher, value: string): boolean {
+    switch (m.op) {
+      case '=':
+        return value === m.value
+      case '!=':
+        return value !== m.value
+      case '=~':
+        return this.regex(m.value).test(value)
+      case '!~':
+        return !this.regex(m.value).test(value)
+    }
+  }
+
+  private regex(source: string): RegExp {
+    let re = this.regexes.get(source)
+    if (!re) {
+      // PromQL regexes are fully anchored.
+      re = new RegExp(`^(?:${source})$`, 'su')
+      if (this.regexes.size > 1000) this.regexes.clear()
+      this.regexes.set(source, re)
+    }
+    return re
+  }
+}
