@@ -76,8 +76,17 @@ export class UpstreamError extends AppError {
   static override defaultCode = 'upstream_error'
 }
 
-/** UnavailableError says vigil cannot serve this now, e.g. while shutting down (503). */
+/** UnavailableError says vigil cannot serve this now (503); `retryAfterSeconds` becomes `Retry-After`. */
 export class UnavailableError extends AppError {
-  override readonly status = 503
   static override defaultCode = 'unavailable'
+  override readonly status = 503
+  readonly retryAfterSeconds: number | undefined
+
+  constructor(
+    message: string,
+    options: { details?: unknown; code?: string; retryAfterSeconds?: number } = {},
+  ) {
+    super(message, options)
+    this.retryAfterSeconds = options.retryAfterSeconds
+  }
 }

@@ -4,7 +4,7 @@
  */
 import type { Context } from 'hono'
 import { HTTPException } from 'hono/http-exception'
-import { AppError, RateLimitedError } from '../errors.ts'
+import { AppError, RateLimitedError, UnavailableError } from '../errors.ts'
 import type { Logger } from '../obs/logger.ts'
 
 /** ErrorBody is the JSON every error response carries. */
@@ -34,7 +34,12 @@ const httpCodes: Record<number, string> = {
 export function handleError(logger: Logger) {
   return (err: Error, c: Context): Response => {
     if (err instanceof AppError) {
-      if (err instanceof RateLimitedError) c.header('Retry-After', String(err.retryAfterSeconds))
+      if (
+        err instanceof RateLimitedError ||
+        (err instanceof UnavailableError && err.retryAfterSeconds)
+      ) {
+        c.header('Retry-After', String(err.retryAfterSeconds))
+      }
       if (err.status >= 500) logAppError(logger, c, err)
       return c.json(errorBody(err.code, err.message, err.details), err.status as 400)
     }

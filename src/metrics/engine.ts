@@ -140,7 +140,10 @@ export class MetricsEngine implements Querier {
   ): Promise<{ accepted: number; errors: IngestError[] }> {
     if (this.wal.queuedSamples + samples.length > this.options.maxQueuedSamples) {
       this.metrics.rejected('overloaded', samples.length)
-      throw new UnavailableError('ingest is saturated; retry shortly', { code: 'overloaded' })
+      throw new UnavailableError(
+        `ingest is saturated (${this.wal.queuedSamples} samples wait for the disk; VIGIL_INGEST_MAX_QUEUED); retry shortly`,
+        { code: 'overloaded', retryAfterSeconds: 1 },
+      )
     }
     const now = this.now()
     this.checkSeriesLimit(samples, owner, now)

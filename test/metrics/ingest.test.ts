@@ -167,6 +167,19 @@ describe('ingest', () => {
     expect(app.engine.index.size).toBe(0)
   })
 
+  it('answers 503 with Retry-After when more samples wait for the disk than allowed', async () => {
+    const { app, auth } = await setup({ VIGIL_INGEST_MAX_QUEUED: '1000' })
+    const big = {
+      samples: Array.from({ length: 1001 }, (_, i) => ({ ...ok, labels: { host: `h${i}` } })),
+    }
+    const res = await post(app, auth, big)
+    expect(res.status).toBe(503)
+    expect(res.headers.get('retry-after')).toBe('1')
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('overloaded')
+    expect(await rejectedCount(app, 'overloaded')).toBe(1001)
+    expect(app.engine.index.size).toBe(0)
+  })
+
   it('needs the ingest:write scope', async () => {
     const { app } = await setup()
     const reader = await bearer(app, ['metrics:read'])
