@@ -1,15 +1,15 @@
 /**
  * The metrics engine: ingest (durable before the ack), the head, flushing the head into compressed
  * chunks and rollups, retention, and the Querier the PromQL evaluator reads from. Loops run off the
- * request path; a crash at any point loses nothing acknowledged: the WAL is replayed at start, and
- * samples already flushed into chunks are recognised and skipped.
+ * request path; a crash at any point loses nothing acknowledged: a flush writes its chunks and deletes
+ * the WAL rows they cover in one transaction, and whatever WAL remains is replayed at start.
  */
-import type { Client } from '@libsql/client'
+import type { Client, InStatement } from '@libsql/client'
 import { RateLimitedError, UnavailableError } from '../errors.ts'
 import type { Logger } from '../obs/logger.ts'
 import { ChunkReader, decodeRollups } from './encode.ts'
 import { Head, sortUnique } from './head.ts'
-import { buildFlush, type FlushPlan } from './flush.ts'
+import { buildFlush } from './flush.ts'
 import type { EngineMetrics } from './metrics.ts'
 import { SeriesIndex } from './series-index.ts'
 import type { Labels, Querier, Sample, SelectRequest, SeriesData } from './types.ts'
@@ -104,12 +104,10 @@ export class MetricsEngine implements Querier {
       if (rows.rows.length === 0) break
       for (const row of rows.rows) {
         const triples = unpackSamples(new Uint8Array(row.data as ArrayBuffer))
+        // A flush deletes the WAL rows it covers in the same transaction as its chunks, so every
+        // row still here is data that no chunk holds.
         for (let o = 0; o < triples.length; o += 3) {
-          const id = triples[o]!
-          const t = triples[o + 1]!
-          // Already in chunks when a flush committed its chunks but not yet its WAL deletion.
-          if (t <= (engine.flushedMaxT.get(id) ?? -Infinity)) continue
-          engine.head.append(id, t, triples[o + 2]!)
+          engine.head.append(triples[o]!, triples[o + 1]!, triples[o + 2]!)
           replayed++
         }
         after = Number(row.id)
@@ -335,19 +333,23 @@ export class MetricsEngine implements Querier {
     this.head = new Head()
     this.lastFlush = this.now()
     try {
-      let plan: FlushPlan | undefined
-      let written = 0
-      // A few thousand series per transaction keeps each write short; the WAL rows go last.
       const ids = [...frozen.series.keys()]
+      const statements: InStatement[] = []
+      const maxT = new Map<number, number>()
+      let written = 0
+      // Encode in slices, letting requests in between; then write everything at once.
       for (let i = 0; i < ids.length; i += 2000) {
-        plan = buildFlush(frozen, ids.slice(i, i + 2000))
-        await this.client.batch(plan.statements, 'write')
-        for (const [id, t] of plan.maxT)
-          this.flushedMaxT.set(id, Math.max(t, this.flushedMaxT.get(id) ?? -Infinity))
+        const plan = buildFlush(frozen, ids.slice(i, i + 2000))
+        statements.push(...plan.statements)
+        for (const [id, t] of plan.maxT) maxT.set(id, t)
         written += plan.bytes
         await new Promise((resolve) => setTimeout(resolve, 0))
       }
-      await this.client.execute({ sql: 'DELETE FROM metric_wal WHERE id <= ?', args: [walMaxId] })
+      // Chunks in and WAL rows out in one transaction: a crash leaves either all or nothing.
+      statements.push({ sql: 'DELETE FROM metric_wal WHERE id <= ?', args: [walMaxId] })
+      await this.client.batch(statements, 'write')
+      for (const [id, t] of maxT)
+        this.flushedMaxT.set(id, Math.max(t, this.flushedMaxT.get(id) ?? -Infinity))
       await this.releaseFreePages()
       this.metrics.flushed(frozen.sampleCount, written, performance.now() - started)
       this.logger.info('metrics flushed', {
@@ -357,15 +359,12 @@ export class MetricsEngine implements Querier {
         ms: Math.round(performance.now() - started),
       })
     } catch (err) {
-      // Put back what did not reach chunks (the WAL still has it), then what arrived meanwhile.
+      // Nothing was written: put the frozen samples back with what arrived meanwhile.
       const restored = new Head()
-      for (const [id, series] of frozen.series) {
-        const boundary = this.flushedMaxT.get(id) ?? -Infinity
-        for (const x of series.samples(-Infinity, Infinity))
-          if (x.t > boundary) restored.append(id, x.t, x.v)
-      }
-      for (const [id, series] of this.head.series) {
-        for (const x of series.samples(-Infinity, Infinity)) restored.append(id, x.t, x.v)
+      for (const part of [frozen, this.head]) {
+        for (const [id, series] of part.series) {
+          for (const x of series.samples(-Infinity, Infinity)) restored.append(id, x.t, x.v)
+        }
       }
       this.head = restored
       throw err

@@ -132,6 +132,22 @@ describe('engine', () => {
     expect(late.errors).toEqual([expect.objectContaining({ index: 0, reason: 'out_of_order' })])
   })
 
+  it('keeps an out-of-order sample that arrives while a flush is running, across a restart', async () => {
+    dir = tempDir()
+    let engine = await open()
+    await engine.ingest([cpu('a', clock - 1000, 2)], 'agent')
+    // The flush freezes the head first; the older sample then lands in the new head.
+    const flushing = engine.flush()
+    await engine.ingest([cpu('a', clock - 2000, 1)], 'agent')
+    await flushing
+    db.close()
+    engine = await open()
+    expect((await engine.select(all))[0]!.samples).toEqual([
+      { t: clock - 2000, v: 1 },
+      { t: clock - 1000, v: 2 },
+    ])
+  })
+
   it('accepts out-of-order samples while they are in the head, and merges them in order', async () => {
     dir = tempDir()
     const engine = await open()

@@ -186,8 +186,11 @@ export function evaluateRange(
   const grid = { start, step, count: Math.floor((end - start) / step) + 1 }
   const ev = new Evaluator(expr, data, start, end, lookbackMs, grid)
   const series = new Map<string, { metric: Labels; values: [number, string][] }>()
+  // Label objects are reused from step to step: key each one once, not once per point.
+  const keys = new WeakMap<Labels, string>()
   const add = (labels: Labels, t: number, v: number): void => {
-    const key = labelsKey(labels)
+    let key = keys.get(labels)
+    if (key === undefined) keys.set(labels, (key = labelsKey(labels)))
     let s = series.get(key)
     if (!s) {
       s = { metric: labels, values: [] }
