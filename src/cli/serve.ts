@@ -75,6 +75,7 @@ export async function start(
     now,
     logger,
     metricsReport,
+    () => db.releaseFreePages(),
   )
   metricsReport.watchHead(() => metricsEngine.headSamples)
   const loops = new AbortController()

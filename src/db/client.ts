@@ -16,6 +16,8 @@ export interface Database {
   url: string
   embedded: boolean
   sizeBytes(): Promise<number>
+  /** releaseFreePages hands free pages back to the file system (files made with auto-vacuum). */
+  releaseFreePages(): Promise<void>
   close(): void
 }
 
@@ -69,6 +71,17 @@ export async function openDatabase(url: string, authToken?: string): Promise<Dat
         'SELECT page_count * page_size AS size FROM pragma_page_count(), pragma_page_size()',
       )
       return Number(rows.rows[0]?.size ?? 0)
+    },
+    async releaseFreePages() {
+      if (!embedded) return
+      // On a connection of its own: the pragma can leave its statement open on the connection
+      // it ran on, and a pooled connection in that state fails its next commit.
+      const own = createClient({ url, authToken, timeout: busyTimeoutMs, concurrency: 1 })
+      try {
+        await own.execute('PRAGMA incremental_vacuum')
+      } finally {
+        own.close()
+      }
     },
     close: () => client.close(),
   }

@@ -159,6 +159,25 @@ export class BitReader {
     return (((high << (rest - 1)) << 1) | (w >>> (32 - rest))) >>> 0
   }
 
+  /**
+   * readOnes reads up to max (1 ≤ max ≤ 8) '1' bits and the '0' that ends them (no '0' follows
+   * max ones), returning how many ones: the unary prefixes '0', '10', '110', '111' for max 3.
+   */
+  readOnes(max: number): number {
+    const ncur = this.ncur
+    if (ncur > max) {
+      // Consumed bits are shifted out as zeros, so the ones counted are all unread bits.
+      const ones = Math.clz32(~this.cur)
+      const n = ones < max ? ones + 1 : max
+      this.cur = this.cur << n
+      this.ncur = ncur - n
+      return ones < max ? ones : max
+    }
+    let ones = 0
+    while (ones < max && this.readBit() === 1) ones++
+    return ones
+  }
+
   /** readUvarint reads a uvarint, refusing values beyond Number.MAX_SAFE_INTEGER. */
   readUvarint(): number {
     let x = 0
@@ -276,6 +295,59 @@ export function writeXor(w: BitWriter, s: XorState, v: number): void {
   // '11', 5 bits leading, 6 bits significant length (64 written as 0, as Prometheus does).
   w.writeBits((3 << 11) | (leading << 6) | (sig & 63), 13)
   writeWindow(w, dhi, dlo, sig, trailing)
+}
+
+/**
+ * xorBits is the exact number of bits writeFirstValue and writeXor would write for values[0..n),
+ * computed without writing: encode.ts weighs it against the decimal coding.
+ */
+export function xorBits(values: Float64Array, n: number): number {
+  if (n === 0) return 0
+  let v = values[0]!
+  let hi: number
+  let lo: number
+  if (v !== v) {
+    hi = staleHi
+    lo = staleLo
+  } else {
+    f64[0] = v
+    hi = u32[hiWord]!
+    lo = u32[loWord]!
+  }
+  let bits = 64
+  let sLeading = -1
+  let sTrailing = 0
+  for (let i = 1; i < n; i++) {
+    v = values[i]!
+    let h: number
+    let l: number
+    if (v !== v) {
+      h = staleHi
+      l = staleLo
+    } else {
+      f64[0] = v
+      h = u32[hiWord]!
+      l = u32[loWord]!
+    }
+    const dhi = h ^ hi
+    const dlo = l ^ lo
+    if ((dhi | dlo) === 0) {
+      bits++
+      continue
+    }
+    hi = h
+    lo = l
+    const leading = dhi !== 0 ? Math.clz32(dhi) : 31
+    const trailing = dlo !== 0 ? 31 - Math.clz32(dlo & -dlo) : 63 - Math.clz32(dhi & -dhi)
+    if (sLeading >= 0 && leading >= sLeading && trailing >= sTrailing) {
+      bits += 66 - sLeading - sTrailing
+    } else {
+      sLeading = leading
+      sTrailing = trailing
+      bits += 77 - leading - trailing
+    }
+  }
+  return bits
 }
 
 function writeWindow(w: BitWriter, dhi: number, dlo: number, sig: number, trailing: number): void {

@@ -1,16 +1,25 @@
 /**
- * Gorilla-style chunk codec (the Facebook Gorilla paper, as in Prometheus's XOR chunks). A sample
- * chunk is one byte of format (1), the sample count as a uvarint, then one bit stream (bits.ts):
- * the first time as a zigzag varint and the first value as its raw 64 bits; the second time as a
- * uvarint delta; then for each sample the delta-of-delta of its time in Prometheus's buckets ('0';
- * '10' + 14 bits; '110' + 17; '1110' + 20; '1111' + 64) followed by its value XOR the previous one
- * ('0' same value; '10' + bits in the previous window; '11' + 5 bits leading zeros + 6 bits length
- * (64 as 0) + bits), interleaved per sample so a head chunk can grow one sample at a time. The last
- * byte is zero-padded; decoders refuse missing bits and trailing bytes. A NaN is written as the
- * staleness marker (staleNaNBits) and any NaN read back is NaN; -0 keeps its sign. Times are safe
+ * Chunk codecs. A sample chunk in format 1 is Gorilla-style (the Facebook Gorilla paper, as in
+ * Prometheus's XOR chunks): one byte of format (1), the sample count as a uvarint, then one bit
+ * stream (bits.ts): the first time as a zigzag varint and the first value as its raw 64 bits; the
+ * second time as a uvarint delta; then for each sample the delta-of-delta of its time in
+ * Prometheus's buckets ('0'; '10' + 14 bits; '110' + 17; '1110' + 20; '1111' + 64) followed by its
+ * value XOR the previous one ('0' same value; '10' + bits in the previous window; '11' + 5 bits
+ * leading zeros + 6 bits length (64 as 0) + bits), interleaved per sample so a head chunk can grow
+ * one sample at a time. A NaN is written as the staleness marker (staleNaNBits) and any NaN read
+ * back is NaN; -0 keeps its sign.
+ *
+ * Format 3 is the same with decimal values (decimal.ts): the decimal stream header follows the
+ * count, then each sample's time as above and its value as a decimal code. encodeChunk() writes
+ * whichever of 1 and 3 is smaller (counted exactly, before writing); ChunkAppender, the head chunk,
+ * writes format 1 only.
+ *
+ * The last byte is zero-padded; decoders refuse missing bits and trailing bytes. Times are safe
  * integers in milliseconds, strictly increasing, consecutive ones at most 2^53 - 1 ms apart so that
  * every delta is exact. A rollup chunk is format byte 2, the count, the times coded the same way,
- * then the min, max, sum, count and last values each as a separate XOR stream.
+ * then the min, max, sum, count and last values each as a separate XOR stream; or format byte 4,
+ * where each field's stream is preceded by one bit: '0' XOR stream, '1' decimal stream (for each
+ * field the smaller; format 2 when every field is XOR).
  */
 import {
   BitReader,
@@ -22,12 +31,16 @@ import {
   writeDod,
   writeFirstValue,
   writeXor,
+  xorBits,
 } from './bits.ts'
+import { DecimalPlan, DecimalReader } from './decimal.ts'
 import type { Sample } from './types.ts'
 
 const maxSafe = Number.MAX_SAFE_INTEGER
 const sampleFormat = 1
 const rollupFormat = 2
+const decimalSampleFormat = 3
+const decimalRollupFormat = 4
 // The appender keeps this many bytes in front of its stream for the format byte and the count
 // uvarint (5 bytes hold counts below 2^35), filled in by bytes(): the count stays writable and the
 // finished chunk is one slice of the buffer.
@@ -142,23 +155,56 @@ function writeUvarintAt(buf: Uint8Array, at: number, x: number): void {
   buf[at] = x
 }
 
-/** encodeChunk encodes samples sorted by strictly increasing time (RangeError otherwise). */
+// Scratch for encoders: values of the stream being weighed, and the plans of the streams of one
+// chunk. Encoding is synchronous, so one set serves every call.
+let scratch = new Float64Array(1024)
+const samplePlan = new DecimalPlan()
+const rollupPlans = [0, 1, 2, 3, 4].map(() => new DecimalPlan())
+
+function scratchFor(n: number): Float64Array {
+  if (scratch.length < n) scratch = new Float64Array(Math.max(n, scratch.length * 2))
+  return scratch
+}
+
+/**
+ * encodeChunk encodes samples sorted by strictly increasing time (RangeError otherwise): format 3
+ * when the values code smaller as decimals, else format 1 (what ChunkAppender writes).
+ */
 export function encodeChunk(samples: readonly Sample[]): Uint8Array {
+  const n = samples.length
+  const values = scratchFor(n)
+  for (let i = 0; i < n; i++) values[i] = samples[i]!.v
+  // Times cost the same either way: compare the value bits only.
+  if (n > 0 && samplePlan.plan(values, n) && samplePlan.bits < xorBits(values, n)) {
+    const plan = samplePlan
+    const w = new BitWriter(16 + n + (plan.bits >> 3))
+    w.writeBits(decimalSampleFormat, 8)
+    w.writeUvarint(n)
+    plan.writeHeader(w)
+    const time = new TimeWriter()
+    for (let i = 0; i < n; i++) {
+      time.write(w, samples[i]!.t)
+      plan.write(w, i)
+    }
+    const end = w.finish()
+    return w.buf.slice(0, end)
+  }
   // About 1.5 bytes a sample for typical data; the buffer doubles past that.
-  const chunk = new ChunkAppender(16 + samples.length * 2)
-  for (let i = 0; i < samples.length; i++) {
+  const chunk = new ChunkAppender(16 + n * 2)
+  for (let i = 0; i < n; i++) {
     const s = samples[i]!
     chunk.append(s.t, s.v)
   }
   return chunk.bytes()
 }
 
-function readHeader(r: BitReader, data: Uint8Array, format: number, name: string): number {
+/** readFormat checks the format byte, one of two, and returns it; the count follows. */
+function readFormat(r: BitReader, data: Uint8Array, xor: number, decimal: number, name: string) {
   if (data.length < 2) throw new RangeError(`corrupt chunk: truncated (${data.length} bytes)`)
   const f = r.readBits(8)
-  if (f !== format)
-    throw new RangeError(`not a ${name} chunk: format byte ${f}, expected ${format}`)
-  return r.readUvarint()
+  if (f !== xor && f !== decimal)
+    throw new RangeError(`not a ${name} chunk: format byte ${f}, expected ${xor} or ${decimal}`)
+  return f
 }
 
 /** ChunkReader walks a sample chunk without allocating: next() loads `t` and `v` or returns false. */
@@ -172,12 +218,18 @@ export class ChunkReader {
   private readonly r: BitReader
   private readonly time = new TimeReader()
   private readonly xor = new XorState()
+  private readonly decimal: DecimalReader | null = null
   private i = 0
 
   /** Reads the header; throws a RangeError on a wrong format byte or a truncated header. */
   constructor(data: Uint8Array) {
-    this.r = new BitReader(data)
-    this.count = readHeader(this.r, data, sampleFormat, 'sample')
+    const r = (this.r = new BitReader(data))
+    const format = readFormat(r, data, sampleFormat, decimalSampleFormat, 'sample')
+    this.count = r.readUvarint()
+    if (format === decimalSampleFormat) {
+      this.decimal = new DecimalReader()
+      this.decimal.readHeader(r)
+    }
   }
 
   /** next moves to the next sample; at the end it checks the chunk ended exactly. */
@@ -192,7 +244,9 @@ export class ChunkReader {
     }
     const r = this.r
     this.t = this.time.read(r, i)
-    this.v = i === 0 ? readFirstValue(r, this.xor) : readXor(r, this.xor)
+    const decimal = this.decimal
+    if (decimal !== null) this.v = decimal.read(r)
+    else this.v = i === 0 ? readFirstValue(r, this.xor) : readXor(r, this.xor)
     // Checked per sample so no value decoded from the zero padding past a cut ever escapes.
     r.check()
     this.i = i + 1
@@ -233,17 +287,44 @@ export interface RollupPoint {
 
 const rollupFields = ['min', 'max', 'sum', 'count', 'last'] as const
 
-/** encodeRollups encodes points sorted by strictly increasing time (RangeError otherwise). */
+/**
+ * encodeRollups encodes points sorted by strictly increasing time (RangeError otherwise), each field
+ * as XOR or decimal values, whichever is smaller.
+ */
 export function encodeRollups(points: readonly RollupPoint[]): Uint8Array {
-  const w = new BitWriter(16 + points.length * 8)
-  w.writeBits(rollupFormat, 8)
-  w.writeUvarint(points.length)
+  const n = points.length
+  const values = scratchFor(n)
+  // Per field: the decimal plan when it beats XOR, else undefined.
+  const chosen: (DecimalPlan | undefined)[] = []
+  let bits = 0
+  for (let f = 0; f < rollupFields.length; f++) {
+    const field = rollupFields[f]!
+    for (let i = 0; i < n; i++) values[i] = points[i]![field]
+    const plan = rollupPlans[f]!
+    const xor = xorBits(values, n)
+    const decimal = n > 0 && plan.plan(values, n) && plan.bits < xor
+    chosen.push(decimal ? plan : undefined)
+    bits += decimal ? plan.bits : xor
+  }
+  const anyDecimal = chosen.some((plan) => plan !== undefined)
+  const w = new BitWriter(16 + n * 2 + (bits >> 3))
+  w.writeBits(anyDecimal ? decimalRollupFormat : rollupFormat, 8)
+  w.writeUvarint(n)
   const time = new TimeWriter()
   for (const p of points) time.write(w, p.t)
-  // One stream per field: each field changes smoothly on its own, so XORs stay small.
-  for (const field of rollupFields) {
+  // One stream per field: each field changes smoothly on its own, so XORs and steps stay small.
+  for (let f = 0; f < rollupFields.length; f++) {
+    const field = rollupFields[f]!
+    const plan = chosen[f]
+    if (plan) {
+      w.writeBit(1)
+      plan.writeHeader(w)
+      for (let i = 0; i < n; i++) plan.write(w, i)
+      continue
+    }
+    if (anyDecimal) w.writeBit(0)
     const s = new XorState()
-    for (let i = 0; i < points.length; i++) {
+    for (let i = 0; i < n; i++) {
       const v = points[i]![field]
       if (i === 0) writeFirstValue(w, s, v)
       else writeXor(w, s, v)
@@ -257,7 +338,8 @@ export function encodeRollups(points: readonly RollupPoint[]): Uint8Array {
 /** decodeRollups returns the points of a rollup chunk; bad data throws a RangeError. */
 export function decodeRollups(data: Uint8Array): RollupPoint[] {
   const r = new BitReader(data)
-  const n = readHeader(r, data, rollupFormat, 'rollup')
+  const format = readFormat(r, data, rollupFormat, decimalRollupFormat, 'rollup')
+  const n = r.readUvarint()
   const out: RollupPoint[] = []
   const time = new TimeReader()
   for (let i = 0; i < n; i++) {
@@ -265,7 +347,17 @@ export function decodeRollups(data: Uint8Array): RollupPoint[] {
     r.check()
     out.push({ t, min: 0, max: 0, sum: 0, count: 0, last: 0 })
   }
+  const decimal = new DecimalReader()
   for (const field of rollupFields) {
+    if (format === decimalRollupFormat && r.readBit() === 1) {
+      decimal.readHeader(r)
+      r.check()
+      for (let i = 0; i < n; i++) {
+        out[i]![field] = decimal.read(r)
+        r.check()
+      }
+      continue
+    }
     const s = new XorState()
     for (let i = 0; i < n; i++) {
       out[i]![field] = i === 0 ? readFirstValue(r, s) : readXor(r, s)

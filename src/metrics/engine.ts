@@ -61,6 +61,7 @@ export class MetricsEngine implements Querier {
     private readonly now: () => number,
     private readonly logger: Logger,
     private readonly metrics: EngineMetrics,
+    private readonly releasePages: () => Promise<void>,
   ) {
     this.lastFlush = now()
     this.wal = new WalWriter(
@@ -83,8 +84,9 @@ export class MetricsEngine implements Querier {
     now: () => number,
     logger: Logger,
     metrics: EngineMetrics,
+    releasePages: () => Promise<void> = async () => {},
   ): Promise<MetricsEngine> {
-    const engine = new MetricsEngine(client, options, now, logger, metrics)
+    const engine = new MetricsEngine(client, options, now, logger, metrics, releasePages)
     const started = performance.now()
     const series = await client.execute('SELECT id, key, labels FROM metric_series')
     for (const row of series.rows) {
@@ -409,7 +411,7 @@ export class MetricsEngine implements Querier {
   }
 
   private async releaseFreePages(): Promise<void> {
-    await this.client.execute('PRAGMA incremental_vacuum').catch(() => undefined)
+    await this.releasePages().catch((err) => this.logger.warn('cannot release free pages', { err }))
   }
 
   /** run flushes and enforces retention in the background until the signal aborts. */

@@ -1,7 +1,8 @@
 /**
- * Turning a frozen head into rows: raw chunks of at most 360 samples (Gorilla-encoded) and
- * one-minute and one-hour rollup chunks (min, max, sum, count, last per bucket; staleness markers
- * are not values and are left out of rollups). Pure apart from the SQL text it returns.
+ * Turning a frozen head into rows: raw chunks of at most 360 samples (Gorilla or decimal coding,
+ * whichever is smaller) and one-minute and one-hour rollup chunks (min, max, sum, count, last per
+ * bucket; staleness markers are not values and are left out of rollups). Pure apart from the SQL
+ * text it returns.
  */
 import type { InStatement } from '@libsql/client'
 import { encodeChunk, encodeRollups, type RollupPoint } from './encode.ts'
