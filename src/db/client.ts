@@ -74,14 +74,10 @@ export async function openDatabase(url: string, authToken?: string): Promise<Dat
     },
     async releaseFreePages() {
       if (!embedded) return
-      // On a connection of its own: the pragma can leave its statement open on the connection
-      // it ran on, and a pooled connection in that state fails its next commit.
-      const own = createClient({ url, authToken, timeout: busyTimeoutMs, concurrency: 1 })
-      try {
-        await own.execute('PRAGMA incremental_vacuum')
-      } finally {
-        own.close()
-      }
+      // executeMultiple, not execute: `execute` steps a statement without result rows once,
+      // which frees a single page and leaves the statement open on its pooled connection (whose
+      // next commit then fails). The passive checkpoint lets the file actually shrink.
+      await client.executeMultiple('PRAGMA incremental_vacuum; PRAGMA wal_checkpoint(PASSIVE);')
     },
     close: () => client.close(),
   }

@@ -107,3 +107,38 @@ describe('client', () => {
     )
   })
 })
+
+describe('free pages', () => {
+  it('releaseFreePages() gives deleted space back, and writes still commit after it', async () => {
+    const d = await fresh()
+    await migrate(d.client)
+    const blob = new Uint8Array(100_000)
+    await d.client.batch(
+      Array.from({ length: 100 }, () => ({
+        sql: 'INSERT INTO metric_wal (data, samples, created_at) VALUES (?, 0, 0)',
+        args: [blob],
+      })),
+      'write',
+    )
+    await d.client.execute('DELETE FROM metric_wal')
+    const free = async () =>
+      Number((await d.client.execute('PRAGMA freelist_count')).rows[0]!.freelist_count)
+    expect(await free()).toBeGreaterThan(2000)
+    await d.releaseFreePages()
+    expect(await free()).toBe(0)
+    // Every pooled connection can still commit.
+    await Promise.all(
+      [1, 2, 3, 4].map((i) =>
+        d.client.batch(
+          [
+            {
+              sql: 'INSERT INTO meta (key, value, updated_at) VALUES (?, ?, 0)',
+              args: [`k${i}`, 'v'],
+            },
+          ],
+          'write',
+        ),
+      ),
+    )
+  })
+})
