@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parse as parseYaml } from 'yaml'
 import { z } from 'zod'
+import type { EngineOptions } from './metrics/engine.ts'
 import { parseDuration, parseSize } from './units.ts'
 
 const port = z.coerce
@@ -311,16 +312,7 @@ export interface Config {
   adminPassword: string | undefined
   metricsToken: string | undefined
   trustProxy: boolean
-  metrics: {
-    retentionRawMs: number
-    retention1mMs: number
-    retention1hMs: number
-    maxBytes: number
-    flushIntervalMs: number
-    maxHeadSamples: number
-    maxSeriesPerToken: number
-    maxQueuedSamples: number
-  }
+  metrics: EngineOptions
   ingest: {
     maxLabels: number
     maxNameBytes: number

@@ -21,6 +21,10 @@
  * Widths are chosen per stream from the histogram of the widths needed, the most used bucket taking
  * the shortest prefix. A constant stream or a steady counter thus costs nothing per value (one
  * bucket of width 0), a gauge in tenths that moves by ±0.1 two or three bits.
+ *
+ * Why one file of this size: the size estimate, the encoder and the decoder of the decimal coding
+ * must agree bit for bit, and a test checks the estimate against the written bytes; they are kept
+ * side by side so that a change to one is made to all three.
  */
 import type { BitReader, BitWriter } from './bits.ts'
 

@@ -4,6 +4,11 @@
  * checks names, labels, value and time against `IngestLimits`, returning either a `ValidSample`
  * with sorted labels and its canonical series key, or one `RejectReason` with a message naming the
  * offending field. Pure: no I/O, no clock (the caller passes `now`), no runtime-specific APIs.
+ *
+ * Why one file of this size: every ingested sample runs through `validateSample`, and its checks share
+ * precompiled patterns, the UTF-8 length shortcut and the key builder with `seriesKey`; keeping them
+ * together keeps the hot path free of cross-module calls. Splitting the RFC 3339 parser and the
+ * series-key codec out is the next step when this grows.
  */
 import { ValidationError } from '../errors.ts'
 import type { Labels } from './types.ts'

@@ -24,6 +24,18 @@ if (!existsSync(binary)) {
   process.exit(1)
 }
 
+/** waitReady polls a URL until it answers 2xx, for at most `seconds`. */
+async function waitReady(url: string, what: string, seconds = 60): Promise<void> {
+  const deadline = performance.now() + seconds * 1000
+  for (;;) {
+    try {
+      if ((await fetch(url)).ok) return
+    } catch {}
+    if (performance.now() > deadline) throw new Error(`${what} did not become ready`)
+    await Bun.sleep(20)
+  }
+}
+
 const dir = mkdtempSync(join(tmpdir(), 'vigil-bench-metrics-'))
 const env = {
   PATH: process.env.PATH ?? '',
@@ -55,13 +67,7 @@ const server = Bun.spawn([binary, 'serve', '--port', String(port), '--listen', '
   stdout: 'ignore',
   stderr: 'inherit',
 })
-for (let i = 0; ; i++) {
-  try {
-    if ((await fetch(`${url}/readyz`)).ok) break
-  } catch {}
-  if (i > 500) throw new Error('vigil did not start')
-  await Bun.sleep(20)
-}
+await waitReady(`${url}/readyz`, 'vigil')
 
 const rss = (pid: number) =>
   Number(/^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) * 1024
@@ -202,13 +208,7 @@ const flusher = Bun.spawn([binary, 'serve', '--port', String(port), '--listen', 
   stdout: 'ignore',
   stderr: 'inherit',
 })
-for (let i = 0; ; i++) {
-  try {
-    if ((await fetch(`${url}/readyz`)).ok) break
-  } catch {}
-  if (i > 3000) throw new Error('vigil did not restart')
-  await Bun.sleep(20)
-}
+await waitReady(`${url}/readyz`, 'vigil')
 const sqlite = await import('@libsql/client')
 const db = sqlite.createClient({ url: `file:${join(dir, 'data', 'vigil.db')}` })
 for (let i = 0; i < 600; i++) {
@@ -310,13 +310,7 @@ const wideServer = Bun.spawn(
     stderr: 'inherit',
   },
 )
-for (let i = 0; ; i++) {
-  try {
-    if ((await fetch(`http://127.0.0.1:${widePort}/readyz`)).ok) break
-  } catch {}
-  if (i > 500) throw new Error('vigil did not start')
-  await Bun.sleep(20)
-}
+await waitReady(`http://127.0.0.1:${widePort}/readyz`, 'vigil')
 const wideSeries = Array.from({ length: 10_000 }, (_, h) => hostSeries(h)).flat()
 for (let r = 0; r < 3; r++) {
   for (let i = 0; i < wideSeries.length; i += 10_000) {
@@ -359,13 +353,7 @@ if (vm) {
       stderr: 'ignore',
     },
   )
-  for (let i = 0; ; i++) {
-    try {
-      if ((await fetch(`http://127.0.0.1:${vmPort}/health`)).ok) break
-    } catch {}
-    if (i > 500) throw new Error('victoria-metrics did not start')
-    await Bun.sleep(20)
-  }
+  await waitReady(`http://127.0.0.1:${vmPort}/health`, 'victoria-metrics')
   // /api/v1/import takes one JSON line per series: the same 10 000 samples per request.
   function vmBody(r: number): string {
     const ts = startTs + (2000 + r) * stepMs
