@@ -12,7 +12,8 @@ import { Head, sortUnique } from './head.ts'
 import { buildFlush } from './flush.ts'
 import type { EngineMetrics } from './metrics.ts'
 import { SeriesIndex } from './series-index.ts'
-import type { Labels, Querier, Sample, SelectRequest, SeriesData } from './types.ts'
+import { ColumnBuilder, toColumns, toSamples, type Columns } from './columns.ts'
+import type { Labels, Querier, Sample, SelectRequest, SeriesColumns, SeriesData } from './types.ts'
 import type { ValidSample } from './validate.ts'
 import { unpackSamples } from './wal-codec.ts'
 import { WalWriter, type NewSeries } from './wal.ts'
@@ -224,6 +225,28 @@ export class MetricsEngine implements Querier {
 
   /** select returns the samples of matching series in [start, end] from head and chunks. */
   async select(request: SelectRequest): Promise<SeriesData[]> {
+    return (await this.gather(request)).map(({ labels, disk, fresh }) => {
+      const stored = disk ? toSamples(disk) : []
+      const samples =
+        fresh.length === 0
+          ? stored
+          : sortUnique(stored.length === 0 ? fresh : [...stored, ...fresh])
+      return { labels, samples }
+    })
+  }
+
+  /**
+   * selectColumns is `select` with the samples as typed arrays: what PromQL evaluation wants, and
+   * for data already in chunks no per-sample object is made at all.
+   */
+  async selectColumns(request: SelectRequest): Promise<SeriesColumns[]> {
+    return (await this.gather(request)).map(({ labels, disk, fresh }) => {
+      if (fresh.length === 0 && disk) return { labels, ...disk }
+      return { labels, ...toColumns(sortUnique([...(disk ? toSamples(disk) : []), ...fresh])) }
+    })
+  }
+
+  private async gather(request: SelectRequest) {
     const ids = this.index.match(request.matchers)
     if (ids.length === 0) return []
     // SQL wants finite bounds; ±8.64e15 ms is the range of a JS Date.
@@ -239,16 +262,12 @@ export class MetricsEngine implements Querier {
       if (parts.length > 0) memory.set(id, parts)
     }
     const disk = await this.readChunks(ids, start, end)
-    const out: SeriesData[] = []
+    const out: { labels: Labels; disk: Columns | undefined; fresh: Sample[] }[] = []
     for (const id of ids) {
-      const stored = disk.get(id) ?? []
+      const stored = disk.get(id)?.finish()
       const fresh = memory.get(id) ?? []
-      if (stored.length === 0 && fresh.length === 0) continue
-      const samples =
-        fresh.length === 0
-          ? stored
-          : sortUnique(stored.length === 0 ? fresh : [...stored, ...fresh])
-      out.push({ labels: this.index.labels(id)!, samples })
+      if ((!stored || stored.ts.length === 0) && fresh.length === 0) continue
+      out.push({ labels: this.index.labels(id)!, disk: stored, fresh })
     }
     return out
   }
@@ -257,8 +276,13 @@ export class MetricsEngine implements Querier {
     ids: number[],
     start: number,
     end: number,
-  ): Promise<Map<number, Sample[]>> {
-    const out = new Map<number, Sample[]>()
+  ): Promise<Map<number, ColumnBuilder>> {
+    const out = new Map<number, ColumnBuilder>()
+    const column = (id: number) => {
+      let c = out.get(id)
+      if (!c) out.set(id, (c = new ColumnBuilder()))
+      return c
+    }
     const now = this.now()
     const rawFrom = now - this.options.retentionRawMs
     // Older than raw retention: one-minute rollups, then one-hour ones (their last value).
@@ -273,7 +297,9 @@ export class MetricsEngine implements Querier {
         const part = ids.slice(i, i + 500)
         const rows = await this.client.execute({
           sql: `SELECT series_id, data FROM metric_chunks WHERE tier = ? AND series_id IN (${part.map(() => '?').join(',')})
-                AND end_ts >= ? AND start_ts <= ? ORDER BY series_id, start_ts`,
+                AND +end_ts >= ? AND start_ts <= ? ORDER BY series_id, start_ts`,
+          // `+end_ts` keeps the planner on the primary key (series, tier, start) rather than the
+          // (tier, end_ts) index, which scans every series' recent chunks and sorts them.
           // Rollup chunks start at their first sample, which can be up to a bucket after the bucket.
           args: [tier, ...part, from, to + (bucketMs[tier as 0 | 1 | 2] ?? 0)],
         })
@@ -282,13 +308,12 @@ export class MetricsEngine implements Querier {
           const id = Number(row.series_id)
           const data = new Uint8Array(row.data as ArrayBuffer)
           if (tier === tiers.raw) {
-            let list = out.get(id)
-            if (!list) out.set(id, (list = []))
+            const c = column(id)
             // Chunks are time-ordered: skip what is before, stop after the range.
             const reader = new ChunkReader(data)
             while (reader.next()) {
               if (reader.t > to) break
-              if (reader.t >= from) list.push({ t: reader.t, v: reader.v })
+              if (reader.t >= from) c.push(reader.t, reader.v)
             }
             continue
           }
@@ -298,13 +323,11 @@ export class MetricsEngine implements Querier {
           for (const p of decodeRollups(data)) if (p.t >= from && p.t <= to) points.set(p.t, p.last)
         }
         for (const [id, points] of rollups) {
-          const list = out.get(id) ?? []
-          for (const [t, v] of points) list.push({ t, v })
-          out.set(id, list)
+          const c = column(id)
+          for (const [t, v] of points) c.push(t, v)
         }
       }
     }
-    for (const [id, list] of out) out.set(id, sortUnique(list))
     return out
   }
 

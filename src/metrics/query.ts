@@ -6,7 +6,7 @@ import type { MetricsEngine } from './engine.ts'
 import { evaluateInstant, evaluateRange } from './promql/evaluate.ts'
 import { parse } from './promql/parser.ts'
 import { selectionKey, selectionsOf } from './promql/plan.ts'
-import type { SeriesData } from './types.ts'
+import type { SeriesColumns } from './types.ts'
 
 /** lookbackMs is how far back an instant selector looks for a sample (Prometheus's default). */
 export const lookbackMs = 5 * 60_000
@@ -16,9 +16,9 @@ export const maxPoints = 11_000
 
 async function fetchData(engine: MetricsEngine, query: string, start: number, end: number) {
   const expr = parse(query)
-  const data = new Map<string, SeriesData[]>()
+  const data = new Map<string, SeriesColumns[]>()
   for (const request of selectionsOf(expr, start, end, lookbackMs)) {
-    data.set(selectionKey(request), await engine.select(request))
+    data.set(selectionKey(request), await engine.selectColumns(request))
   }
   return { expr, data }
 }

@@ -15,6 +15,13 @@ export interface SeriesData {
   samples: Sample[]
 }
 
+/** SeriesColumns is one series with its samples as parallel typed arrays, oldest first. */
+export interface SeriesColumns {
+  labels: Labels
+  ts: Float64Array
+  vs: Float64Array
+}
+
 /** MatchOp is a PromQL label matcher operator. */
 export type MatchOp = '=' | '!=' | '=~' | '!~'
 

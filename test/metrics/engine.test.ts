@@ -148,6 +148,32 @@ describe('engine', () => {
     ])
   })
 
+  it('selectColumns() gives what select() gives: head and chunks, overlapping chunks, rollups', async () => {
+    dir = tempDir()
+    const engine = await open({ retentionRawMs: 3600_000 })
+    // Rollups only (older than raw retention), overlapping raw chunks, then fresh head samples.
+    clock -= 3 * 3600_000
+    await engine.ingest([cpu('a', clock - 50_000, 9), cpu('a', clock - 40_000, 8)], 'agent')
+    await engine.flush()
+    clock += 3 * 3600_000
+    await engine.ingest([cpu('a', clock - 1000, 2)], 'agent')
+    const flushing = engine.flush()
+    await engine.ingest([cpu('a', clock - 2000, 1)], 'agent')
+    await flushing
+    await engine.flush()
+    await engine.ingest([cpu('a', clock - 500, 3), cpu('b', clock - 500, 5)], 'agent')
+    const request = { ...all, start: clock - 4 * 3600_000, end: clock }
+    const objects = await engine.select(request)
+    const columns = await engine.selectColumns(request)
+    expect(
+      columns.map((c) => ({
+        labels: c.labels,
+        samples: [...c.ts].map((t, i) => ({ t, v: c.vs[i] })),
+      })),
+    ).toEqual(objects)
+    expect(objects[0]!.samples.map((s) => s.v)).toEqual([8, 1, 2, 3])
+  })
+
   it('accepts out-of-order samples while they are in the head, and merges them in order', async () => {
     dir = tempDir()
     const engine = await open()

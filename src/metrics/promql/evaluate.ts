@@ -5,7 +5,7 @@
  * time comes in as parameters and all I/O happened before. Selectors use the lookback window
  * (t - lookback, t] and honour staleness markers; the operator modules do the rest.
  */
-import type { Labels, SeriesData } from '../types.ts'
+import type { Labels, SeriesColumns, SeriesData } from '../types.ts'
 import { evalAggregate } from './aggregate.ts'
 import { typeOf, type Expr, type VectorSelector } from './ast.ts'
 import { evalBinary } from './binary.ts'
@@ -75,7 +75,7 @@ class Evaluator implements EvalContext {
 
   constructor(
     expr: Expr,
-    data: Map<string, SeriesData[]>,
+    data: Map<string, (SeriesData | SeriesColumns)[]>,
     start: number,
     end: number,
     readonly lookbackMs: number,
@@ -161,7 +161,7 @@ function checkLookback(lookbackMs: number): void {
 /** evaluateRange evaluates expr at steps start + k·step up to end, as a Prometheus range query. */
 export function evaluateRange(
   expr: Expr,
-  data: Map<string, SeriesData[]>,
+  data: Map<string, (SeriesData | SeriesColumns)[]>,
   params: RangeParams,
 ): MatrixResult {
   const { start, end, step, lookbackMs } = params
@@ -214,7 +214,7 @@ export function evaluateRange(
 /** evaluateInstant evaluates expr at one time, as a Prometheus instant query. */
 export function evaluateInstant(
   expr: Expr,
-  data: Map<string, SeriesData[]>,
+  data: Map<string, (SeriesData | SeriesColumns)[]>,
   params: InstantParams,
 ): QueryResult {
   const { time, lookbackMs } = params

@@ -5,7 +5,7 @@
  * found by binary search — `seek` first steps a few samples on from a previous position — so a
  * range query costs about O(steps × series × log samples) plus the samples functions read.
  */
-import type { Labels, SeriesData } from '../types.ts'
+import type { Labels, SeriesColumns, SeriesData } from '../types.ts'
 import type { Expr, VectorSelector } from './ast.ts'
 import { PromqlError } from './errors.ts'
 import { dropMetricName, labelsKey, sortByLabels } from './format.ts'
@@ -89,12 +89,14 @@ export function vectorArg(ctx: EvalContext, expr: Expr, t: number): VSample[] {
  * loadSeries converts stored series into Loaded, ordered by labels like Prometheus's storage; all
  * series share a few large buffers, as one allocation is much cheaper than one per series.
  */
-export function loadSeries(data: SeriesData[]): Loaded[] {
+export function loadSeries(data: (SeriesData | SeriesColumns)[]): Loaded[] {
+  // Storage hands over typed-array columns; tests and other callers may pass sample objects.
+  const columns = data.map((s) => ('ts' in s ? s : { labels: s.labels, ...objectColumns(s) }))
   let total = 0
   let stale = 0
-  for (const s of data) {
-    total += s.samples.length
-    for (const p of s.samples) if (Number.isNaN(p.v)) stale++
+  for (const s of columns) {
+    total += s.ts.length
+    for (let i = 0; i < s.vs.length; i++) if (Number.isNaN(s.vs[i])) stale++
   }
   const ts = new Float64Array(total)
   const vs = new Float64Array(total)
@@ -104,20 +106,22 @@ export function loadSeries(data: SeriesData[]): Loaded[] {
   const out: Loaded[] = []
   let at = 0
   let fat = 0
-  for (const s of data) {
+  for (const s of columns) {
     const start = at
     const fstart = fat
-    for (const p of s.samples) {
-      ts[at] = p.t
-      vs[at] = p.v
-      at++
-      if (stale > 0 && !Number.isNaN(p.v)) {
-        fts[fat] = p.t
-        fvs[fat] = p.v
+    ts.set(s.ts, at)
+    vs.set(s.vs, at)
+    at += s.ts.length
+    if (stale > 0) {
+      for (let i = 0; i < s.ts.length; i++) {
+        if (Number.isNaN(s.vs[i])) continue
+        fts[fat] = s.ts[i]!
+        fvs[fat] = s.vs[i]!
         fat++
       }
+    } else {
+      fat = at
     }
-    if (stale === 0) fat = at
     // resets[i] counts the drops among this series' non-stale values up to i.
     for (let i = fstart + 1, n = 0; i < fat; i++) {
       if (fvs[i]! < fvs[i - 1]!) n++
@@ -188,4 +192,14 @@ export interface Window {
 /** windowOf finds the non-stale samples of a series in the left-open window (end - range, end]. */
 export function windowOf(s: Loaded, end: number, rangeMs: number): Window {
   return { lo: upperBound(s.fts, end - rangeMs), hi: upperBound(s.fts, end) }
+}
+
+function objectColumns(s: SeriesData): { ts: Float64Array; vs: Float64Array } {
+  const ts = new Float64Array(s.samples.length)
+  const vs = new Float64Array(s.samples.length)
+  for (let i = 0; i < s.samples.length; i++) {
+    ts[i] = s.samples[i]!.t
+    vs[i] = s.samples[i]!.v
+  }
+  return { ts, vs }
 }
