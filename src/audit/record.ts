@@ -42,13 +42,5 @@ export async function auditRead(
   details: Record<string, unknown> = {},
 ): Promise<void> {
   if (c.var.principal?.kind !== 'user') return
-  await c.var.deps.audit.append({
-    actor: c.var.principal.name,
-    actorType: 'user',
-    action,
-    outcome: 'success',
-    requestId: c.var.requestId,
-    clientAddress: clientAddress(c),
-    details,
-  })
+  await auditRequest(c, { action, details })
 }

@@ -2,7 +2,7 @@
  * API tokens: `vgl_` followed by 32 random bytes (base64url), shown once; only the SHA-256 is
  * stored, with scopes, expiry, last use and revocation.
  */
-import { eq, isNull } from 'drizzle-orm'
+import { eq } from 'drizzle-orm'
 import type { Database } from '../db/client.ts'
 import { apiTokens } from '../db/schema.ts'
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts'
@@ -117,15 +117,5 @@ export class TokenStore {
       await this.db.orm.update(apiTokens).set({ lastUsedAt: now }).where(eq(apiTokens.id, row.id))
     }
     return toToken(row)
-  }
-
-  /** activeCount returns how many tokens are not revoked. */
-  async activeCount(): Promise<number> {
-    return (
-      await this.db.orm
-        .select({ id: apiTokens.id })
-        .from(apiTokens)
-        .where(isNull(apiTokens.revokedAt))
-    ).length
   }
 }

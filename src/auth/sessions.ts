@@ -3,7 +3,7 @@
  * token per session, 12 h idle and 7 d absolute expiry. Logging out deletes the row, so the old
  * cookie is dead on the server, not just in the browser.
  */
-import { and, eq, lt, or } from 'drizzle-orm'
+import { eq, lt, or } from 'drizzle-orm'
 import type { Database } from '../db/client.ts'
 import { sessions } from '../db/schema.ts'
 import { randomSecret, sha256Hex } from './secrets.ts'
@@ -91,14 +91,5 @@ export class SessionStore {
     await this.db.orm
       .delete(sessions)
       .where(or(lt(sessions.expiresAt, now), lt(sessions.lastSeenAt, now - sessionIdleMs)))
-  }
-
-  /** countFor returns how many sessions a user has (for tests and the Users page). */
-  async countFor(userId: number): Promise<number> {
-    const rows = await this.db.orm
-      .select({ id: sessions.idHash })
-      .from(sessions)
-      .where(and(eq(sessions.userId, userId)))
-    return rows.length
   }
 }

@@ -35,8 +35,3 @@ export interface Principal {
   /** The CSRF token of the session, when authenticated by cookie. */
   csrfToken?: string
 }
-
-/** AuthContext is what the auth services need from outside. */
-export interface AuthClock {
-  now: () => number
-}

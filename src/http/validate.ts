@@ -1,4 +1,4 @@
-/** Input validation for routes: JSON bodies, forms and query strings through zod, in our error shape. */
+/** Input validation for routes: JSON bodies and query strings through zod, in our error shape. */
 import type { Context } from 'hono'
 import type { z } from 'zod'
 import { ValidationError } from '../errors.ts'
@@ -24,13 +24,6 @@ export async function parseJson<T extends z.ZodType>(c: Context, schema: T): Pro
   }
   const result = schema.safeParse(body)
   if (!result.success) fail('body', result.error)
-  return result.data
-}
-
-/** parseForm reads a urlencoded or multipart form and validates it. */
-export async function parseForm<T extends z.ZodType>(c: Context, schema: T): Promise<z.output<T>> {
-  const result = schema.safeParse(await c.req.parseBody())
-  if (!result.success) fail('form', result.error)
   return result.data
 }
 

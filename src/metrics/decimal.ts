@@ -214,7 +214,6 @@ export class DecimalPlan {
   /** bits is what header and values cost, valid after plan() returned true. */
   bits = 0
   private e = 0
-  private scale = 1
   private dod = 0
   private g = 1
   private nb = 1
@@ -349,7 +348,6 @@ export class DecimalPlan {
       if (h[L]! > 0) cost += h[L]! * this.costOf(this.bucketOf[L]!)
     cost += (dod ? nansDod : nansDelta) * this.costOf(this.escape)
     this.e = e
-    this.scale = p
     this.dod = dod
     this.g = g
     const header = 4 + 1 + (g === 1 ? 1 : 1 + uvarintBits(g)) + 2 + 6 * this.nb

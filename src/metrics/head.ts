@@ -81,9 +81,4 @@ export class Head {
     if (outcome === 'ok') this.sampleCount++
     return outcome
   }
-
-  /** lastTime returns the newest in-order time of a series in the head, if any. */
-  has(id: number): boolean {
-    return this.series.has(id)
-  }
 }

@@ -8,10 +8,9 @@ import type { AppEnv } from '../app-env.ts'
 import { auditRead } from '../audit/record.ts'
 import { requires } from '../auth/guard.ts'
 import { AppError } from '../errors.ts'
-import { parseDuration } from '../units.ts'
 import { VERSION } from '../version.ts'
 import { parse, PromqlError } from './promql/parser.ts'
-import { maxPoints, queryInstant, queryRange } from './query.ts'
+import { maxPoints, parseStep, queryInstant, queryRange } from './query.ts'
 import type { Matcher } from './types.ts'
 
 class BadData extends Error {}
@@ -37,10 +36,10 @@ export function parseTime(text: string | null, fallback: number, name: string): 
   return ms
 }
 
-function parseStep(text: string | null): number {
+function stepParam(text: string | null): number {
   if (!text) throw new BadData('invalid parameter "step": missing')
-  const ms = /^\d+(\.\d+)?$/.test(text) ? Number(text) * 1000 : parseDuration(text)
-  if (ms === undefined || ms <= 0) {
+  const ms = parseStep(text)
+  if (ms === undefined) {
     throw new BadData(`invalid parameter "step": cannot parse "${text}" to a valid duration`)
   }
   return ms
@@ -111,7 +110,7 @@ const rangeHandler = promErrors(async (c) => {
   if (Number.isNaN(end)) throw new BadData('invalid parameter "end": missing')
   if (end < start)
     throw new BadData('invalid parameter "end": end timestamp must not be before start time')
-  const step = parseStep(p.get('step'))
+  const step = stepParam(p.get('step'))
   if ((end - start) / step > maxPoints) {
     throw new BadData(
       `exceeded maximum resolution of ${maxPoints} points per timeseries. Try decreasing the query resolution (?step=XX)`,

@@ -3,7 +3,8 @@
  * evaluate. Shared by the Prometheus-compatible API and vigil's own dashboard API.
  */
 import type { MetricsEngine } from './engine.ts'
-import { evaluateInstant, evaluateRange } from './promql/evaluate.ts'
+import { parseDuration } from '../units.ts'
+import { evaluateInstant, evaluateRange, maxPointsPerSeries } from './promql/evaluate.ts'
 import { parse } from './promql/parser.ts'
 import { selectionKey, selectionsOf } from './promql/plan.ts'
 import type { SeriesColumns } from './types.ts'
@@ -12,7 +13,13 @@ import type { SeriesColumns } from './types.ts'
 export const lookbackMs = 5 * 60_000
 
 /** maxPoints bounds the points per series of a range query, as Prometheus does. */
-export const maxPoints = 11_000
+export const maxPoints = maxPointsPerSeries
+
+/** parseStep reads a query step, a duration (`15s`) or seconds (`15`, `0.5`), into ms; undefined if neither. */
+export function parseStep(text: string): number | undefined {
+  const ms = /^\d+(\.\d+)?$/.test(text) ? Number(text) * 1000 : parseDuration(text)
+  return ms === undefined || ms <= 0 ? undefined : ms
+}
 
 async function fetchData(engine: MetricsEngine, query: string, start: number, end: number) {
   const expr = parse(query)

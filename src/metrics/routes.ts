@@ -11,10 +11,9 @@ import { ValidationError } from '../errors.ts'
 import { readJsonBody } from '../http/body.ts'
 import { instant, limit } from '../http/params.ts'
 import { parseQuery } from '../http/validate.ts'
-import { parseDuration } from '../units.ts'
 import { agentSnapshotSchema, snapshotToSamples } from './agent-snapshot.ts'
 import type { IngestError } from './engine.ts'
-import { maxPoints, queryRange } from './query.ts'
+import { maxPoints, parseStep, queryRange } from './query.ts'
 import { validateSample, type RawSample, type ValidSample } from './validate.ts'
 
 /** maxBatch is the most samples one ingest request may carry. */
@@ -84,9 +83,8 @@ const query = z.object({
 function stepMs(text: string | undefined, start: number, end: number): number {
   if (text === undefined || text === '')
     return Math.max(1000, Math.ceil((end - start) / 300 / 1000) * 1000)
-  const ms = /^\d+(\.\d+)?$/.test(text) ? Number(text) * 1000 : parseDuration(text)
-  if (ms === undefined || ms <= 0)
-    throw new ValidationError('step must be a duration such as 15s or seconds')
+  const ms = parseStep(text)
+  if (ms === undefined) throw new ValidationError('step must be a duration such as 15s or seconds')
   return ms
 }
 

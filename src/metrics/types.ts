@@ -50,8 +50,3 @@ export interface Querier {
  * other NaN); codecs and wire formats write these exact bits for it and read any NaN back as NaN.
  */
 export const staleNaNBits = 0x7ff0000000000002n
-
-/** isStale tells whether a sample value is the staleness marker. */
-export function isStale(v: number): boolean {
-  return Number.isNaN(v)
-}

@@ -5,7 +5,6 @@ import {
   hashPassword,
   isCommonPassword,
   needsRehash,
-  owaspScrypt,
   verifyPassword,
   type ScryptParams,
 } from '../../src/auth/password.ts'
