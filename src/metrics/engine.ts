@@ -147,13 +147,16 @@ export class MetricsEngine implements Querier {
       )
     }
     const now = this.now()
-    this.checkSeriesLimit(samples, owner, now)
+    // Each key is looked up once; the limit check and the loop below share the result.
+    const known = samples.map((s) => this.index.lookup(s.key))
+    this.checkSeriesLimit(samples, known, owner, now)
     const errors: IngestError[] = []
     const created: NewSeries[] = []
     const triples = new Float64Array(samples.length * 3)
     let count = 0
     samples.forEach((s, index) => {
-      let id = this.index.lookup(s.key)
+      // A series new to the index may appear twice in one batch: the second finds the first.
+      let id = known[index] ?? this.index.lookup(s.key)
       if (id === undefined) {
         id = this.index.create(s.key, s.labels)
         created.push({
@@ -194,16 +197,22 @@ export class MetricsEngine implements Querier {
     return { accepted: count, errors }
   }
 
-  private checkSeriesLimit(samples: ValidSample[], owner: string, now: number) {
+  private checkSeriesLimit(
+    samples: ValidSample[],
+    known: (number | undefined)[],
+    owner: string,
+    now: number,
+  ) {
     const mine = this.active.get(owner)
-    let fresh = 0
-    const seen = new Set<string>()
-    for (const s of samples) {
-      if (seen.has(s.key)) continue
-      seen.add(s.key)
-      const id = this.index.lookup(s.key)
-      if (id === undefined || !mine?.has(id)) fresh++
+    // Series this owner has not written lately: known ones by id, unknown ones by key.
+    const freshIds = new Set<number>()
+    const freshKeys = new Set<string>()
+    for (let i = 0; i < samples.length; i++) {
+      const id = known[i]
+      if (id === undefined) freshKeys.add(samples[i]!.key)
+      else if (!mine?.has(id)) freshIds.add(id)
     }
+    const fresh = freshIds.size + freshKeys.size
     if (fresh === 0) return
     if (mine) for (const [id, t] of mine) if (now - t > activeWindowMs) mine.delete(id)
     const current = mine?.size ?? 0

@@ -6,14 +6,8 @@
 /** PackedSamples holds triples (id, t, v) in one Float64Array. */
 export type PackedSamples = Float64Array
 
-/** packSamples copies `count` triples into a buffer fit for a BLOB column. */
-export function packSamples(triples: Float64Array, count: number): Uint8Array {
-  const out = new Float64Array(count * 3)
-  out.set(triples.subarray(0, count * 3))
-  return toBytes(out)
-}
-
-function toBytes(values: Float64Array): Uint8Array {
+/** packSamples views (id, t, v) triples as the bytes of a BLOB column, copying only on big-endian hosts. */
+export function packSamples(values: Float64Array): Uint8Array {
   if (isLittleEndian) return new Uint8Array(values.buffer, values.byteOffset, values.byteLength)
   const out = new Uint8Array(values.length * 8)
   const view = new DataView(out.buffer)
