@@ -1,18 +1,19 @@
 /**
  * The metrics engine: ingest (durable before the ack), the head, flushing the head into compressed
- * chunks and rollups, retention, and the Querier the PromQL evaluator reads from. Loops run off the
+ * chunks and rollups, and the Querier the PromQL evaluator reads from (chunks are read and expired
+ * by chunk-store.ts). Loops run off the
  * request path; a crash at any point loses nothing acknowledged: a flush writes its chunks and deletes
  * the WAL rows they cover in one transaction, and whatever WAL remains is replayed at start.
  */
 import type { Client, InStatement } from '@libsql/client'
 import { RateLimitedError, UnavailableError } from '../errors.ts'
 import type { Logger } from '../obs/logger.ts'
-import { ChunkReader, decodeRollups } from './encode.ts'
 import { Head, sortUnique } from './head.ts'
 import { buildFlush } from './flush.ts'
 import type { EngineMetrics } from './metrics.ts'
 import { SeriesIndex } from './series-index.ts'
-import { ColumnBuilder, toColumns, toSamples, type Columns } from './columns.ts'
+import { ChunkStore } from './chunk-store.ts'
+import { toColumns, toSamples, type Columns } from './columns.ts'
 import type { Labels, Querier, Sample, SelectRequest, SeriesColumns, SeriesData } from './types.ts'
 import type { ValidSample } from './validate.ts'
 import { unpackSamples } from './wal-codec.ts'
@@ -38,11 +39,7 @@ export interface IngestError {
   message: string
 }
 
-/** tiers are the storage tiers: raw samples, then one-minute and one-hour rollups. */
-export const tiers = { raw: 0, minute: 1, hour: 2 } as const
-
 const activeWindowMs = 3600_000
-const bucketMs = [0, 60_000, 3600_000] as const
 
 /** MetricsEngine stores and serves samples. */
 export class MetricsEngine implements Querier {
@@ -53,6 +50,7 @@ export class MetricsEngine implements Querier {
   private readonly flushedMaxT = new Map<number, number>()
   private readonly active = new Map<string, Map<number, number>>()
   private readonly wal: WalWriter
+  private readonly chunks: ChunkStore
   private flushing: Promise<void> | undefined
   private lastFlush: number
 
@@ -62,8 +60,9 @@ export class MetricsEngine implements Querier {
     private readonly now: () => number,
     private readonly logger: Logger,
     private readonly metrics: EngineMetrics,
-    private readonly releasePages: () => Promise<void>,
+    releasePages: () => Promise<void>,
   ) {
+    this.chunks = new ChunkStore(client, options, now, logger, releasePages)
     this.lastFlush = now()
     this.wal = new WalWriter(
       client,
@@ -270,72 +269,13 @@ export class MetricsEngine implements Querier {
       ]
       if (parts.length > 0) memory.set(id, parts)
     }
-    const disk = await this.readChunks(ids, start, end)
+    const disk = await this.chunks.read(ids, start, end)
     const out: { labels: Labels; disk: Columns | undefined; fresh: Sample[] }[] = []
     for (const id of ids) {
       const stored = disk.get(id)?.finish()
       const fresh = memory.get(id) ?? []
       if ((!stored || stored.ts.length === 0) && fresh.length === 0) continue
       out.push({ labels: this.index.labels(id)!, disk: stored, fresh })
-    }
-    return out
-  }
-
-  private async readChunks(
-    ids: number[],
-    start: number,
-    end: number,
-  ): Promise<Map<number, ColumnBuilder>> {
-    const out = new Map<number, ColumnBuilder>()
-    const column = (id: number) => {
-      let c = out.get(id)
-      if (!c) out.set(id, (c = new ColumnBuilder()))
-      return c
-    }
-    const now = this.now()
-    const rawFrom = now - this.options.retentionRawMs
-    // Older than raw retention: one-minute rollups, then one-hour ones (their last value).
-    const ranges: [number, number, number][] = []
-    if (end >= rawFrom) ranges.push([tiers.raw, Math.max(start, rawFrom), end])
-    const minuteFrom = now - this.options.retention1mMs
-    if (start < rawFrom && end >= minuteFrom)
-      ranges.push([tiers.minute, Math.max(start, minuteFrom), Math.min(end, rawFrom - 1)])
-    if (start < minuteFrom) ranges.push([tiers.hour, start, Math.min(end, minuteFrom - 1)])
-    for (const [tier, from, to] of ranges) {
-      for (let i = 0; i < ids.length; i += 500) {
-        const part = ids.slice(i, i + 500)
-        const rows = await this.client.execute({
-          sql: `SELECT series_id, data FROM metric_chunks WHERE tier = ? AND series_id IN (${part.map(() => '?').join(',')})
-                AND +end_ts >= ? AND start_ts <= ? ORDER BY series_id, start_ts`,
-          // `+end_ts` keeps the planner on the primary key (series, tier, start) rather than the
-          // (tier, end_ts) index, which scans every series' recent chunks and sorts them.
-          // Rollup chunks start at their first sample, which can be up to a bucket after the bucket.
-          args: [tier, ...part, from, to + (bucketMs[tier as 0 | 1 | 2] ?? 0)],
-        })
-        const rollups = new Map<number, Map<number, number>>()
-        for (const row of rows.rows) {
-          const id = Number(row.series_id)
-          const data = new Uint8Array(row.data as ArrayBuffer)
-          if (tier === tiers.raw) {
-            const c = column(id)
-            // Chunks are time-ordered: skip what is before, stop after the range.
-            const reader = new ChunkReader(data)
-            while (reader.next()) {
-              if (reader.t > to) break
-              if (reader.t >= from) c.push(reader.t, reader.v)
-            }
-            continue
-          }
-          // A bucket split across two flushes has a point in each chunk: the later one's last wins.
-          let points = rollups.get(id)
-          if (!points) rollups.set(id, (points = new Map()))
-          for (const p of decodeRollups(data)) if (p.t >= from && p.t <= to) points.set(p.t, p.last)
-        }
-        for (const [id, points] of rollups) {
-          const c = column(id)
-          for (const [t, v] of points) c.push(t, v)
-        }
-      }
     }
     return out
   }
@@ -384,7 +324,7 @@ export class MetricsEngine implements Querier {
       await this.client.batch(statements, 'write')
       for (const [id, t] of maxT)
         this.flushedMaxT.set(id, Math.max(t, this.flushedMaxT.get(id) ?? -Infinity))
-      await this.releaseFreePages()
+      await this.chunks.releaseFreePages()
       this.metrics.flushed(frozen.sampleCount, written, performance.now() - started)
       this.logger.info('metrics flushed', {
         series: ids.length,
@@ -408,42 +348,8 @@ export class MetricsEngine implements Querier {
   }
 
   /** enforceRetention deletes chunks past each tier's retention and, over the size cap, the oldest raw ones. */
-  async enforceRetention(): Promise<number> {
-    const now = this.now()
-    let deleted = 0
-    for (const [tier, keep] of [
-      [tiers.raw, this.options.retentionRawMs],
-      [tiers.minute, this.options.retention1mMs],
-      [tiers.hour, this.options.retention1hMs],
-    ] as const) {
-      const r = await this.client.execute({
-        sql: 'DELETE FROM metric_chunks WHERE tier = ? AND end_ts < ?',
-        args: [tier, now - keep],
-      })
-      deleted += r.rowsAffected
-    }
-    if (this.options.maxBytes > 0) {
-      for (;;) {
-        const size = await this.client.execute(
-          'SELECT coalesce(sum(length(data)), 0) AS n FROM metric_chunks',
-        )
-        if (Number(size.rows[0]!.n) <= this.options.maxBytes) break
-        const r = await this.client.execute(
-          `DELETE FROM metric_chunks WHERE rowid IN (SELECT rowid FROM metric_chunks WHERE tier = 0 ORDER BY end_ts LIMIT 1000)`,
-        )
-        if (r.rowsAffected === 0) break
-        deleted += r.rowsAffected
-      }
-    }
-    if (deleted > 0) {
-      await this.releaseFreePages()
-      this.logger.info('metrics retention', { chunks_deleted: deleted })
-    }
-    return deleted
-  }
-
-  private async releaseFreePages(): Promise<void> {
-    await this.releasePages().catch((err) => this.logger.warn('cannot release free pages', { err }))
+  enforceRetention(): Promise<number> {
+    return this.chunks.enforceRetention()
   }
 
   /** run flushes and enforces retention in the background until the signal aborts. */
