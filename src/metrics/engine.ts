@@ -1,9 +1,9 @@
 /**
  * The metrics engine: ingest (durable before the ack), the head, flushing the head into compressed
- * chunks and rollups, and the Querier the PromQL evaluator reads from (chunks are read and expired
- * by chunk-store.ts). Loops run off the
- * request path; a crash at any point loses nothing acknowledged: a flush writes its chunks and deletes
- * the WAL rows they cover in one transaction, and whatever WAL remains is replayed at start.
+ * chunks and rollups, and the Querier the PromQL evaluator reads from; chunk-store.ts reads and
+ * expires the chunks. Loops run off the request path. A crash at any point loses nothing
+ * acknowledged: a flush writes its chunks and deletes the WAL rows they cover in one transaction,
+ * and whatever WAL remains is replayed at start.
  */
 import type { Client, InStatement } from '@libsql/client'
 import { RateLimitedError, UnavailableError } from '../errors.ts'
