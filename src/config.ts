@@ -9,65 +9,7 @@ import { join } from 'node:path'
 import { parse as parseYaml } from 'yaml'
 import { z } from 'zod'
 import type { EngineOptions } from './metrics/engine.ts'
-import { parseDuration, parseSize } from './units.ts'
-
-const port = z.coerce
-  .number({ error: 'must be a number' })
-  .int({ error: 'must be a whole number' })
-  .min(0, { error: 'must be between 0 and 65535' })
-  .max(65535, { error: 'must be between 0 and 65535' })
-
-const host = z
-  .string()
-  .trim()
-  .min(1, { error: 'must not be empty' })
-  .max(253, { error: 'must be at most 253 characters' })
-  .regex(/^[A-Za-z0-9.:\-[\]%]+$/, { error: 'must be an IP address or a host name' })
-
-const dbUrl = z
-  .string()
-  .trim()
-  .regex(/^(file:|libsql:\/\/|https?:\/\/|wss?:\/\/)\S+$/, {
-    error: 'must start with file:, libsql://, http(s):// or ws(s)://',
-  })
-
-const size = (min: number, max: number) =>
-  z.union([z.number(), z.string()]).transform((value, ctx) => {
-    const bytes = typeof value === 'number' ? value : parseSize(value)
-    if (bytes === undefined || !Number.isInteger(bytes)) {
-      ctx.addIssue({ code: 'custom', message: 'must be a size such as 10MiB, 512KiB or 1048576' })
-      return z.NEVER
-    }
-    if (bytes < min || bytes > max) {
-      ctx.addIssue({ code: 'custom', message: `must be between ${min} and ${max} bytes` })
-      return z.NEVER
-    }
-    return bytes
-  })
-
-const duration = (minMs: number, maxMs: number) =>
-  z.union([z.number(), z.string()]).transform((value, ctx) => {
-    const ms = typeof value === 'number' ? value * 1000 : parseDuration(value)
-    if (ms === undefined) {
-      ctx.addIssue({ code: 'custom', message: 'must be a duration such as 30s, 5m or 1h' })
-      return z.NEVER
-    }
-    if (ms < minMs || ms > maxMs) {
-      ctx.addIssue({
-        code: 'custom',
-        message: `must be between ${minMs / 1000}s and ${maxMs / 1000}s`,
-      })
-      return z.NEVER
-    }
-    return ms
-  })
-
-const count = (min: number, max: number) =>
-  z.coerce
-    .number({ error: 'must be a number' })
-    .int({ error: 'must be a whole number' })
-    .min(min, { error: `must be between ${min} and ${max}` })
-    .max(max, { error: `must be between ${min} and ${max}` })
+import { count, dbUrl, duration, host, port, size } from './config-schemas.ts'
 
 /** Setting describes one configuration value and where it can come from. */
 export interface Setting {

@@ -1,0 +1,67 @@
+/** The zod schemas of setting values: ports, hosts, URLs, sizes, durations, counts. */
+import { z } from 'zod'
+import { parseDuration, parseSize } from './units.ts'
+
+/** port is a TCP port, 0–65535. */
+export const port = z.coerce
+  .number({ error: 'must be a number' })
+  .int({ error: 'must be a whole number' })
+  .min(0, { error: 'must be between 0 and 65535' })
+  .max(65535, { error: 'must be between 0 and 65535' })
+
+/** host is an IP address or host name to listen on. */
+export const host = z
+  .string()
+  .trim()
+  .min(1, { error: 'must not be empty' })
+  .max(253, { error: 'must be at most 253 characters' })
+  .regex(/^[A-Za-z0-9.:\-[\]%]+$/, { error: 'must be an IP address or a host name' })
+
+/** dbUrl is a libSQL database URL. */
+export const dbUrl = z
+  .string()
+  .trim()
+  .regex(/^(file:|libsql:\/\/|https?:\/\/|wss?:\/\/)\S+$/, {
+    error: 'must start with file:, libsql://, http(s):// or ws(s)://',
+  })
+
+/** size reads `10MiB` or a byte count, bounded. */
+export const size = (min: number, max: number) =>
+  z.union([z.number(), z.string()]).transform((value, ctx) => {
+    const bytes = typeof value === 'number' ? value : parseSize(value)
+    if (bytes === undefined || !Number.isInteger(bytes)) {
+      ctx.addIssue({ code: 'custom', message: 'must be a size such as 10MiB, 512KiB or 1048576' })
+      return z.NEVER
+    }
+    if (bytes < min || bytes > max) {
+      ctx.addIssue({ code: 'custom', message: `must be between ${min} and ${max} bytes` })
+      return z.NEVER
+    }
+    return bytes
+  })
+
+/** duration reads `30s` or seconds as a number, in ms, bounded. */
+export const duration = (minMs: number, maxMs: number) =>
+  z.union([z.number(), z.string()]).transform((value, ctx) => {
+    const ms = typeof value === 'number' ? value * 1000 : parseDuration(value)
+    if (ms === undefined) {
+      ctx.addIssue({ code: 'custom', message: 'must be a duration such as 30s, 5m or 1h' })
+      return z.NEVER
+    }
+    if (ms < minMs || ms > maxMs) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `must be between ${minMs / 1000}s and ${maxMs / 1000}s`,
+      })
+      return z.NEVER
+    }
+    return ms
+  })
+
+/** count is a whole number, bounded. */
+export const count = (min: number, max: number) =>
+  z.coerce
+    .number({ error: 'must be a number' })
+    .int({ error: 'must be a whole number' })
+    .min(min, { error: `must be between ${min} and ${max}` })
+    .max(max, { error: `must be between ${min} and ${max}` })
