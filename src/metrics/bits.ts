@@ -5,6 +5,9 @@
  * so 64-bit quantities (float bits, the delta-of-delta escape) travel as two 32-bit halves: BigInt
  * would cost an allocation per sample. Varints inside a stream are plain bytes (7 bits a byte, low
  * groups first), exact up to Number.MAX_SAFE_INTEGER.
+ *
+ * Past 400 lines on purpose: every writer here has its reader and its exact size counter beside it,
+ * and the three must agree bit for bit (tests check that they do).
  */
 
 const maxSafe = Number.MAX_SAFE_INTEGER
