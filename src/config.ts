@@ -179,6 +179,14 @@ export const settings = {
     doc: 'Flush early once the head holds this many samples.',
     schema: count(1000, 1e9),
   },
+  metricsCacheSize: {
+    env: 'VIGIL_METRICS_CACHE_SIZE',
+    flag: 'metrics-cache-size',
+    file: 'metrics_cache_size',
+    default: '64MiB',
+    doc: 'Memory for decoded chunks of recently queried series, so repeated dashboard queries skip the database. 0: off.',
+    schema: size(0, 2 ** 40),
+  },
   ingestMaxLabels: {
     env: 'VIGIL_INGEST_MAX_LABELS',
     flag: 'ingest-max-labels',
@@ -325,6 +333,7 @@ export function loadConfig(
       maxHeadSamples: parsed.metricsMaxHeadSamples as number,
       maxSeriesPerToken: parsed.ingestMaxSeriesPerToken as number,
       maxQueuedSamples: parsed.ingestMaxQueued as number,
+      cacheBytes: parsed.metricsCacheSize as number,
     },
     ingest: {
       maxLabels: parsed.ingestMaxLabels as number,

@@ -5,7 +5,8 @@
  */
 import type { Client } from '@libsql/client'
 import type { Logger } from '../obs/logger.ts'
-import { ColumnBuilder } from './columns.ts'
+import { ChunkCache } from './chunk-cache.ts'
+import { ColumnBuilder, type Columns } from './columns.ts'
 import type { EngineOptions } from './engine.ts'
 import { ChunkReader, decodeRollups } from './encode.ts'
 
@@ -16,68 +17,126 @@ const bucketMs = [0, 60_000, 3600_000] as const
 
 /** ChunkStore reads and expires the chunks of the metrics engine. */
 export class ChunkStore {
+  /** cache holds decoded raw samples of recently queried series. */
+  readonly cache: ChunkCache
+
   constructor(
     private readonly client: Client,
     private readonly options: EngineOptions,
     private readonly now: () => number,
     private readonly logger: Logger,
     private readonly releasePages: () => Promise<void>,
-  ) {}
+  ) {
+    this.cache = new ChunkCache(options.cacheBytes)
+  }
 
-  /** read decodes the chunks of these series that overlap [start, end], raw or rolled up by age. */
-  async read(ids: number[], start: number, end: number): Promise<Map<number, ColumnBuilder>> {
-    const out = new Map<number, ColumnBuilder>()
-    const column = (id: number) => {
-      let c = out.get(id)
-      if (!c) out.set(id, (c = new ColumnBuilder()))
-      return c
-    }
+  /**
+   * read returns the stored samples of these series in [start, end]: raw samples within raw
+   * retention (from the cache when it covers them), older ones as the last value of one-minute
+   * and then one-hour rollups. `newest` gives a series' newest time on disk.
+   */
+  async read(
+    ids: number[],
+    start: number,
+    end: number,
+    newest: (id: number) => number | undefined,
+  ): Promise<Map<number, Columns>> {
     const now = this.now()
     const rawFrom = now - this.options.retentionRawMs
+    const out =
+      end >= rawFrom ? await this.readRaw(ids, Math.max(start, rawFrom), end, newest) : new Map()
     // Older than raw retention: one-minute rollups, then one-hour ones (their last value).
     const ranges: [number, number, number][] = []
-    if (end >= rawFrom) ranges.push([tiers.raw, Math.max(start, rawFrom), end])
     const minuteFrom = now - this.options.retention1mMs
     if (start < rawFrom && end >= minuteFrom)
       ranges.push([tiers.minute, Math.max(start, minuteFrom), Math.min(end, rawFrom - 1)])
     if (start < minuteFrom) ranges.push([tiers.hour, start, Math.min(end, minuteFrom - 1)])
-    for (const [tier, from, to] of ranges) {
-      for (let i = 0; i < ids.length; i += 500) {
-        const part = ids.slice(i, i + 500)
-        const rows = await this.client.execute({
-          sql: `SELECT series_id, data FROM metric_chunks WHERE tier = ? AND series_id IN (${part.map(() => '?').join(',')})
-                AND +end_ts >= ? AND start_ts <= ? ORDER BY series_id, start_ts`,
-          // `+end_ts` keeps the planner on the primary key (series, tier, start) rather than the
-          // (tier, end_ts) index, which scans every series' recent chunks and sorts them.
-          // Rollup chunks start at their first sample, which can be up to a bucket after the bucket.
-          args: [tier, ...part, from, to + (bucketMs[tier as 0 | 1 | 2] ?? 0)],
-        })
-        const rollups = new Map<number, Map<number, number>>()
-        for (const row of rows.rows) {
-          const id = Number(row.series_id)
-          const data = new Uint8Array(row.data as ArrayBuffer)
-          if (tier === tiers.raw) {
-            const c = column(id)
-            // Chunks are time-ordered: skip what is before, stop after the range.
-            const reader = new ChunkReader(data)
-            while (reader.next()) {
-              if (reader.t > to) break
-              if (reader.t >= from) c.push(reader.t, reader.v)
-            }
-            continue
-          }
-          // A bucket split across two flushes has a point in each chunk: the later one's last wins.
-          let points = rollups.get(id)
-          if (!points) rollups.set(id, (points = new Map()))
-          for (const p of decodeRollups(data)) if (p.t >= from && p.t <= to) points.set(p.t, p.last)
-        }
-        for (const [id, points] of rollups) {
-          const c = column(id)
-          for (const [t, v] of points) c.push(t, v)
-        }
-      }
+    if (ranges.length === 0) return out
+    // A bucket split across two flushes has a point in each chunk: the later one's last wins.
+    const older = new Map<number, Map<number, number>>()
+    for (const [tier, from, to] of ranges.reverse()) {
+      await this.scan(ids, tier, from, to, (id, data) => {
+        let points = older.get(id)
+        if (!points) older.set(id, (points = new Map()))
+        for (const p of decodeRollups(data)) if (p.t >= from && p.t <= to) points.set(p.t, p.last)
+      })
+    }
+    for (const [id, points] of older) {
+      const c = new ColumnBuilder()
+      for (const [t, v] of points) c.push(t, v)
+      const raw = out.get(id)
+      if (raw) for (let i = 0; i < raw.ts.length; i++) c.push(raw.ts[i]!, raw.vs[i]!)
+      out.set(id, c.finish())
     }
     return out
+  }
+
+  private async readRaw(
+    ids: number[],
+    from: number,
+    to: number,
+    newest: (id: number) => number | undefined,
+  ): Promise<Map<number, Columns>> {
+    const out = new Map<number, Columns>()
+    const missing: number[] = []
+    for (const id of ids) {
+      const hit = this.cache.get(id, from, to)
+      if (hit) out.set(id, hit)
+      else missing.push(id)
+    }
+    if (missing.length === 0) return out
+    const generation = this.cache.generation
+    const built = new Map<number, ColumnBuilder>()
+    await this.scan(missing, tiers.raw, from, to, (id, data) => {
+      let c = built.get(id)
+      if (!c) built.set(id, (c = new ColumnBuilder()))
+      // Chunks are time-ordered: skip what is before, stop after the range.
+      const reader = new ChunkReader(data)
+      while (reader.next()) {
+        if (reader.t > to) break
+        if (reader.t >= from) c.push(reader.t, reader.v)
+      }
+    })
+    for (const id of missing) {
+      const columns = built.get(id)?.finish() ?? {
+        ts: new Float64Array(0),
+        vs: new Float64Array(0),
+      }
+      out.set(id, columns)
+      // A read that reached the series' newest chunk covers everything after `from` until the
+      // next flush of that series.
+      const cover = to >= (newest(id) ?? -Infinity) ? Infinity : to
+      this.cache.put(id, from, cover, columns, generation)
+    }
+    return out
+  }
+
+  /** scan calls fn with each chunk of a tier overlapping [from, to], in series and time order. */
+  private async scan(
+    ids: number[],
+    tier: number,
+    from: number,
+    to: number,
+    fn: (id: number, data: Uint8Array) => void,
+  ): Promise<void> {
+    for (let i = 0; i < ids.length; i += 500) {
+      const part = ids.slice(i, i + 500)
+      const rows = await this.client.execute({
+        sql: `SELECT series_id, data FROM metric_chunks WHERE tier = ? AND series_id IN (${part.map(() => '?').join(',')})
+              AND +end_ts >= ? AND start_ts <= ? ORDER BY series_id, start_ts`,
+        // `+end_ts` keeps the planner on the primary key (series, tier, start) rather than the
+        // (tier, end_ts) index, which scans every series' recent chunks and sorts them.
+        // Rollup chunks start at their first sample, which can be up to a bucket after the bucket.
+        args: [tier, ...part, from, to + (bucketMs[tier as 0 | 1 | 2] ?? 0)],
+      })
+      for (const row of rows.rows)
+        fn(Number(row.series_id), new Uint8Array(row.data as ArrayBuffer))
+    }
+  }
+
+  /** flushed tells the cache which series got new chunks, and their newest time before that. */
+  flushed(previous: Map<number, number | undefined>): void {
+    for (const [id, covered] of previous) this.cache.flushed(id, covered ?? -Infinity)
   }
 
   /** enforceRetention deletes chunks past each tier's retention and, over the size cap, the oldest raw ones. */
@@ -109,6 +168,7 @@ export class ChunkStore {
       }
     }
     if (deleted > 0) {
+      this.cache.clear()
       await this.releaseFreePages()
       this.logger.info('metrics retention', { chunks_deleted: deleted })
     }

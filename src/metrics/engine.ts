@@ -30,6 +30,8 @@ export interface EngineOptions {
   maxHeadSamples: number
   maxSeriesPerToken: number
   maxQueuedSamples: number
+  /** Memory for decoded raw chunks of recently queried series, in bytes; 0 turns it off. */
+  cacheBytes: number
 }
 
 /** IngestError is one refused sample of a batch. */
@@ -269,10 +271,10 @@ export class MetricsEngine implements Querier {
       ]
       if (parts.length > 0) memory.set(id, parts)
     }
-    const disk = await this.chunks.read(ids, start, end)
+    const disk = await this.chunks.read(ids, start, end, (id) => this.flushedMaxT.get(id))
     const out: { labels: Labels; disk: Columns | undefined; fresh: Sample[] }[] = []
     for (const id of ids) {
-      const stored = disk.get(id)?.finish()
+      const stored = disk.get(id)
       const fresh = memory.get(id) ?? []
       if ((!stored || stored.ts.length === 0) && fresh.length === 0) continue
       out.push({ labels: this.index.labels(id)!, disk: stored, fresh })
@@ -322,8 +324,12 @@ export class MetricsEngine implements Querier {
       // Chunks in and WAL rows out in one transaction: a crash leaves either all or nothing.
       statements.push({ sql: 'DELETE FROM metric_wal WHERE id <= ?', args: [walMaxId] })
       await this.client.batch(statements, 'write')
-      for (const [id, t] of maxT)
+      const previous = new Map<number, number | undefined>()
+      for (const [id, t] of maxT) {
+        previous.set(id, this.flushedMaxT.get(id))
         this.flushedMaxT.set(id, Math.max(t, this.flushedMaxT.get(id) ?? -Infinity))
+      }
+      this.chunks.flushed(previous)
       await this.chunks.releaseFreePages()
       this.metrics.flushed(frozen.sampleCount, written, performance.now() - started)
       this.logger.info('metrics flushed', {

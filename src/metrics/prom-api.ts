@@ -9,6 +9,7 @@ import { auditRead } from '../audit/record.ts'
 import { requires } from '../auth/guard.ts'
 import { AppError } from '../errors.ts'
 import { VERSION } from '../version.ts'
+import { matrixJson } from './promql/json.ts'
 import { parse, PromqlError } from './promql/parser.ts'
 import { maxPoints, parseStep, queryInstant, queryRange } from './query.ts'
 import type { Matcher } from './types.ts'
@@ -118,7 +119,9 @@ const rangeHandler = promErrors(async (c) => {
   }
   const result = await queryRange(c.var.deps.metricsEngine, query, start, end, step)
   await auditRead(c, 'metrics.query', { query, start, end, step, api: 'prometheus' })
-  return ok(c, result)
+  return c.body(`{"status":"success","data":${matrixJson(result)}}`, 200, {
+    'Content-Type': 'application/json',
+  })
 })
 
 const seriesHandler = promErrors(async (c) => {

@@ -4,7 +4,7 @@
  */
 import type { MetricsEngine } from './engine.ts'
 import { parseDuration } from '../units.ts'
-import { evaluateInstant, evaluateRange, maxPointsPerSeries } from './promql/evaluate.ts'
+import { evaluateInstant, evaluateRangeColumns, maxPointsPerSeries } from './promql/evaluate.ts'
 import { parse } from './promql/parser.ts'
 import { selectionKey, selectionsOf } from './promql/plan.ts'
 import type { SeriesColumns } from './types.ts'
@@ -30,7 +30,7 @@ async function fetchData(engine: MetricsEngine, query: string, start: number, en
   return { expr, data }
 }
 
-/** queryRange evaluates `query` at every step from start to end (ms). */
+/** queryRange evaluates `query` at every step from start to end (ms), answering in columns. */
 export async function queryRange(
   engine: MetricsEngine,
   query: string,
@@ -39,7 +39,7 @@ export async function queryRange(
   step: number,
 ) {
   const { expr, data } = await fetchData(engine, query, start, end)
-  return evaluateRange(expr, data, { start, end, step, lookbackMs })
+  return evaluateRangeColumns(expr, data, { start, end, step, lookbackMs })
 }
 
 /** queryInstant evaluates `query` at one time (ms). */

@@ -145,9 +145,9 @@ export const metricsRoutes = new Hono<AppEnv>()
       start,
       end,
       step,
-      series: result.result.map((r) => ({
+      series: result.series.map((r) => ({
         labels: r.metric,
-        points: r.values.map(([t, v]) => [Math.round(t * 1000), Number(v)]),
+        points: r.steps.map((k, i) => [start + k * step, r.values[i]]),
       })),
     })
   })

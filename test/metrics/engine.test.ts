@@ -21,6 +21,7 @@ const options: EngineOptions = {
   maxHeadSamples: 1_000_000,
   maxSeriesPerToken: 1000,
   maxQueuedSamples: 1_000_000,
+  cacheBytes: 1 << 20,
 }
 
 let dir: string

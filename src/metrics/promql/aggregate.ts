@@ -15,11 +15,8 @@ import { scalarArg, vectorArg, type EvalContext, type Value, type VSample } from
 interface Grouping {
   key: string
   labels: Labels
-}
-
-interface Group {
-  labels: Labels
-  members: VSample[]
+  /** index numbers the groups of one aggregation in one evaluation, from 0. */
+  index: number
 }
 
 /**
@@ -32,13 +29,26 @@ interface GroupingMemo {
   byLabels: WeakMap<Labels, Grouping>
   lastLabels: Labels[]
   lastGroupings: Grouping[]
-  groupLabels: Map<string, Labels>
+  groups: Map<string, Grouping>
+  /** members[g] holds group g's samples at the current step, reused from step to step. */
+  members: VSample[][]
+  /** seen[g] is the last call (counted in `calls`) that put a sample in group g. */
+  seen: number[]
+  calls: number
 }
 
 function memoOf(ctx: EvalContext, node: AggregateExpr): GroupingMemo {
   let memo = ctx.state.get(node) as GroupingMemo | undefined
   if (!memo) {
-    memo = { byLabels: new WeakMap(), lastLabels: [], lastGroupings: [], groupLabels: new Map() }
+    memo = {
+      byLabels: new WeakMap(),
+      lastLabels: [],
+      lastGroupings: [],
+      groups: new Map(),
+      members: [],
+      seen: [],
+      calls: 0,
+    }
     ctx.state.set(node, memo)
   }
   return memo
@@ -51,10 +61,14 @@ function groupingOf(node: AggregateExpr, memo: GroupingMemo, labels: Labels): Gr
       ? withoutLabels(labels, [...node.grouping, '__name__'])
       : keepLabels(labels, node.grouping)
     const key = labelsKey(out)
-    const shared = memo.groupLabels.get(key)
-    if (shared) out = shared
-    else memo.groupLabels.set(key, out)
-    g = { key, labels: out }
+    const shared = memo.groups.get(key)
+    if (shared) g = shared
+    else {
+      g = { key, labels: out, index: memo.groups.size }
+      memo.groups.set(key, g)
+      memo.members.push([])
+      memo.seen.push(-1)
+    }
     memo.byLabels.set(labels, g)
   }
   return g
@@ -123,7 +137,9 @@ export function evalAggregate(ctx: EvalContext, node: AggregateExpr, t: number):
   const k = isK ? kOf(node, param) : 0
   if (samples.length === 0 || (isK && k < 1)) return { kind: 'vector', samples: [] }
   const memo = memoOf(ctx, node)
-  const groups = new Map<string, Group>()
+  const call = memo.calls++
+  // Groups in order of their first sample at this step, as Prometheus outputs them.
+  const order: Grouping[] = []
   for (let i = 0; i < samples.length; i++) {
     const s = samples[i]!
     let g = memo.lastLabels[i] === s.labels ? memo.lastGroupings[i] : undefined
@@ -132,21 +148,23 @@ export function evalAggregate(ctx: EvalContext, node: AggregateExpr, t: number):
       memo.lastLabels[i] = s.labels
       memo.lastGroupings[i] = g
     }
-    let group = groups.get(g.key)
-    if (!group) {
-      group = { labels: g.labels, members: [] }
-      groups.set(g.key, group)
+    const members = memo.members[g.index]!
+    if (memo.seen[g.index] !== call) {
+      memo.seen[g.index] = call
+      members.length = 0
+      order.push(g)
     }
-    group.members.push(s)
+    members.push(s)
   }
   const out: VSample[] = []
-  for (const group of groups.values()) {
+  for (const g of order) {
+    const members = memo.members[g.index]!
     if (isK) {
-      const sorted = [...group.members].sort(node.op === 'topk' ? byValueDesc : byValueAsc)
+      const sorted = [...members].sort(node.op === 'topk' ? byValueDesc : byValueAsc)
       for (const s of sorted.slice(0, k)) out.push(s)
       continue
     }
-    out.push({ labels: group.labels, v: reduce(node.op, group.members, param) })
+    out.push({ labels: g.labels, v: reduce(node.op, members, param) })
   }
   return { kind: 'vector', samples: out }
 }

@@ -158,12 +158,28 @@ function checkLookback(lookbackMs: number): void {
   if (!(lookbackMs > 0)) throw new PromqlError('lookback delta must be positive')
 }
 
-/** evaluateRange evaluates expr at steps start + k·step up to end, as a Prometheus range query. */
-export function evaluateRange(
+/**
+ * RangeSeries is one output series of a range query as columns: the step indices where it has a
+ * value (ascending) and the values there.
+ */
+export interface RangeSeries {
+  metric: Labels
+  steps: number[]
+  values: number[]
+}
+
+/** RangeColumns is a range query's answer in columns, series ordered by labels like Prometheus. */
+export interface RangeColumns {
+  grid: Grid
+  series: RangeSeries[]
+}
+
+/** evaluateRangeColumns evaluates expr at steps start + k·step up to end, answering in columns. */
+export function evaluateRangeColumns(
   expr: Expr,
   data: Map<string, (SeriesData | SeriesColumns)[]>,
   params: RangeParams,
-): MatrixResult {
+): RangeColumns {
   const { start, end, step, lookbackMs } = params
   checkLookback(lookbackMs)
   if (!(step > 0))
@@ -185,30 +201,48 @@ export function evaluateRange(
   }
   const grid = { start, step, count: Math.floor((end - start) / step) + 1 }
   const ev = new Evaluator(expr, data, start, end, lookbackMs, grid)
-  const series = new Map<string, { metric: Labels; values: [number, string][] }>()
-  // Label objects are reused from step to step: key each one once, not once per point.
-  const keys = new WeakMap<Labels, string>()
-  const add = (labels: Labels, t: number, v: number): void => {
-    let key = keys.get(labels)
-    if (key === undefined) keys.set(labels, (key = labelsKey(labels)))
-    let s = series.get(key)
-    if (!s) {
-      s = { metric: labels, values: [] }
-      series.set(key, s)
+  const series = new Map<string, RangeSeries>()
+  // Label objects are reused from step to step: find each one's series once, not once per point.
+  const byLabels = new WeakMap<Labels, RangeSeries>()
+  const add = (labels: Labels, k: number, v: number): void => {
+    let s = byLabels.get(labels)
+    if (s === undefined) {
+      const key = labelsKey(labels)
+      s = series.get(key)
+      if (!s) series.set(key, (s = { metric: labels, steps: [], values: [] }))
+      byLabels.set(labels, s)
     }
-    s.values.push([t / 1000, formatValue(v)])
+    s.steps.push(k)
+    s.values.push(v)
   }
   for (let k = 0; k < grid.count; k++) {
-    const t = start + k * step
-    const value = ev.eval(expr, t)
-    if (value.kind === 'scalar') add(emptyLabels, t, value.v)
-    else if (value.kind === 'vector') for (const s of value.samples) add(s.labels, t, s.v)
+    const value = ev.eval(expr, start + k * step)
+    if (value.kind === 'scalar') add(emptyLabels, k, value.v)
+    else if (value.kind === 'vector') for (const s of value.samples) add(s.labels, k, s.v)
   }
-  const result = sortByLabels([...series.values()], (s) => s.metric).map((s) => ({
-    metric: { ...s.metric },
-    values: s.values,
-  }))
-  return { resultType: 'matrix', result }
+  const sorted = sortByLabels([...series.values()], (s) => s.metric)
+  return { grid, series: sorted.map((s) => ({ ...s, metric: { ...s.metric } })) }
+}
+
+/** toMatrix turns columns into Prometheus's matrix shape, values as strings. */
+export function toMatrix(columns: RangeColumns): MatrixResult {
+  const { start, step } = columns.grid
+  return {
+    resultType: 'matrix',
+    result: columns.series.map((s) => ({
+      metric: s.metric,
+      values: s.steps.map((k, i) => [(start + k * step) / 1000, formatValue(s.values[i]!)]),
+    })),
+  }
+}
+
+/** evaluateRange evaluates expr at steps start + k·step up to end, as a Prometheus range query. */
+export function evaluateRange(
+  expr: Expr,
+  data: Map<string, (SeriesData | SeriesColumns)[]>,
+  params: RangeParams,
+): MatrixResult {
+  return toMatrix(evaluateRangeColumns(expr, data, params))
 }
 
 /** evaluateInstant evaluates expr at one time, as a Prometheus instant query. */

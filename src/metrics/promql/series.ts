@@ -86,55 +86,47 @@ export function vectorArg(ctx: EvalContext, expr: Expr, t: number): VSample[] {
 }
 
 /**
- * loadSeries converts stored series into Loaded, ordered by labels like Prometheus's storage; all
- * series share a few large buffers, as one allocation is much cheaper than one per series.
+ * loadSeries converts stored series into Loaded, ordered by labels like Prometheus's storage. The
+ * stored columns are used as they are (they are never written to); only series with staleness
+ * markers get filtered copies, and all reset counts share one buffer.
  */
 export function loadSeries(data: (SeriesData | SeriesColumns)[]): Loaded[] {
   // Storage hands over typed-array columns; tests and other callers may pass sample objects.
   const columns = data.map((s) => ('ts' in s ? s : { labels: s.labels, ...objectColumns(s) }))
   let total = 0
-  let stale = 0
-  for (const s of columns) {
-    total += s.ts.length
-    for (let i = 0; i < s.vs.length; i++) if (Number.isNaN(s.vs[i])) stale++
-  }
-  const ts = new Float64Array(total)
-  const vs = new Float64Array(total)
-  const fts = stale > 0 ? new Float64Array(total - stale) : ts
-  const fvs = stale > 0 ? new Float64Array(total - stale) : vs
-  const resets = new Int32Array(total - stale)
+  for (const s of columns) total += s.ts.length
+  const resets = new Int32Array(total)
   const out: Loaded[] = []
   let at = 0
-  let fat = 0
   for (const s of columns) {
-    const start = at
-    const fstart = fat
-    ts.set(s.ts, at)
-    vs.set(s.vs, at)
-    at += s.ts.length
+    let stale = 0
+    for (let i = 0; i < s.vs.length; i++) if (Number.isNaN(s.vs[i])) stale++
+    let fts = s.ts
+    let fvs = s.vs
     if (stale > 0) {
-      for (let i = 0; i < s.ts.length; i++) {
+      fts = new Float64Array(s.ts.length - stale)
+      fvs = new Float64Array(s.ts.length - stale)
+      for (let i = 0, j = 0; i < s.ts.length; i++) {
         if (Number.isNaN(s.vs[i])) continue
-        fts[fat] = s.ts[i]!
-        fvs[fat] = s.vs[i]!
-        fat++
+        fts[j] = s.ts[i]!
+        fvs[j++] = s.vs[i]!
       }
-    } else {
-      fat = at
     }
     // resets[i] counts the drops among this series' non-stale values up to i.
-    for (let i = fstart + 1, n = 0; i < fat; i++) {
+    const r = resets.subarray(at, at + fvs.length)
+    at += fvs.length
+    for (let i = 1, n = 0; i < fvs.length; i++) {
       if (fvs[i]! < fvs[i - 1]!) n++
-      resets[i] = n
+      r[i] = n
     }
     out.push({
       labels: s.labels,
       nameless: dropMetricName(s.labels),
-      ts: ts.subarray(start, at),
-      vs: vs.subarray(start, at),
-      fts: fts.subarray(fstart, fat),
-      fvs: fvs.subarray(fstart, fat),
-      resets: resets.subarray(fstart, fat),
+      ts: s.ts,
+      vs: s.vs,
+      fts,
+      fvs,
+      resets: r,
     })
   }
   return sortByLabels(out, (s) => s.labels)
