@@ -8,6 +8,7 @@ import type { Logger } from '../obs/logger.ts'
 import { ChunkCache } from './chunk-cache.ts'
 import { ColumnBuilder, type Columns } from './columns.ts'
 import type { EngineOptions } from './engine.ts'
+import type { EngineMetrics } from './metrics.ts'
 import { ChunkReader, decodeRollups } from './encode.ts'
 
 /** tiers are the storage tiers: raw samples, then one-minute and one-hour rollups. */
@@ -26,8 +27,10 @@ export class ChunkStore {
     private readonly now: () => number,
     private readonly logger: Logger,
     private readonly releasePages: () => Promise<void>,
+    private readonly metrics: EngineMetrics,
   ) {
     this.cache = new ChunkCache(options.cacheBytes)
+    metrics.watchCache(() => this.cache.bytes)
   }
 
   /**
@@ -84,6 +87,7 @@ export class ChunkStore {
       if (hit) out.set(id, hit)
       else missing.push(id)
     }
+    this.metrics.cacheLookups(ids.length - missing.length, missing.length)
     if (missing.length === 0) return out
     const generation = this.cache.generation
     const built = new Map<number, ColumnBuilder>()

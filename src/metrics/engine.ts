@@ -64,7 +64,7 @@ export class MetricsEngine implements Querier {
     private readonly metrics: EngineMetrics,
     releasePages: () => Promise<void>,
   ) {
-    this.chunks = new ChunkStore(client, options, now, logger, releasePages)
+    this.chunks = new ChunkStore(client, options, now, logger, releasePages, metrics)
     this.lastFlush = now()
     this.wal = new WalWriter(
       client,

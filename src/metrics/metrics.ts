@@ -11,6 +11,10 @@ export interface EngineMetrics {
   setSeries(n: number): void
   /** headSamples is read at scrape time. */
   watchHead(read: () => number): void
+  /** cacheLookups counts series served from the chunk cache and series read from disk. */
+  cacheLookups(hits: number, misses: number): void
+  /** The chunk cache's size is read at scrape time. */
+  watchCache(read: () => number): void
 }
 
 /** engineReasons are the refusals that come from the engine rather than from validation. */
@@ -72,6 +76,22 @@ export function registerMetricsMetrics(registry: Registry): EngineMetrics {
       this.set(readHead())
     },
   })
+  const lookups = new Counter({
+    name: 'vigil_metrics_cache_lookups_total',
+    help: 'Series looked up in the chunk cache by queries, by result (hit: no SQL, no decoding).',
+    labelNames: ['result'],
+    registers: [registry],
+  })
+  for (const result of ['hit', 'miss']) lookups.inc({ result }, 0)
+  let readCache: () => number = () => 0
+  new Gauge({
+    name: 'vigil_metrics_cache_bytes',
+    help: 'Memory held by decoded chunks in the chunk cache (VIGIL_METRICS_CACHE_SIZE).',
+    registers: [registry],
+    collect() {
+      this.set(readCache())
+    },
+  })
   return {
     accepted: (n) => accepted.inc(n),
     rejected: (reason, n) => rejected.inc({ reason }, n),
@@ -86,6 +106,13 @@ export function registerMetricsMetrics(registry: Registry): EngineMetrics {
     setSeries: (n) => series.set(n),
     watchHead: (read) => {
       readHead = read
+    },
+    cacheLookups: (hits, misses) => {
+      if (hits > 0) lookups.inc({ result: 'hit' }, hits)
+      if (misses > 0) lookups.inc({ result: 'miss' }, misses)
+    },
+    watchCache: (read) => {
+      readCache = read
     },
   }
 }

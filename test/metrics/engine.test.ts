@@ -26,6 +26,7 @@ const options: EngineOptions = {
 
 let dir: string
 let db: Database
+let registry: Registry
 let clock = Date.parse('2026-11-22T10:00:00Z')
 const now = () => clock
 
@@ -37,8 +38,13 @@ async function open(overrides: Partial<EngineOptions> = {}) {
     { ...options, ...overrides },
     now,
     createLogger('error', []),
-    registerMetricsMetrics(new Registry()),
+    registerMetricsMetrics((registry = new Registry())),
   )
+}
+
+async function cacheLookups(): Promise<Record<string, number>> {
+  const metric = await registry.getSingleMetric('vigil_metrics_cache_lookups_total')!.get()
+  return Object.fromEntries(metric.values.map((v) => [String(v.labels.result), v.value]))
 }
 
 function sample(name: string, labels: Record<string, string>, t: number, v: number): ValidSample {
@@ -246,5 +252,45 @@ describe('engine', () => {
     expect(await engine.enforceRetention()).toBeGreaterThan(0)
     const left = await db.client.execute('SELECT count(*) AS n FROM metric_chunks WHERE tier = 0')
     expect(Number(left.rows[0]!.n)).toBe(0)
+  })
+
+  it('select() answers repeats from the chunk cache and still sees every later flush', async () => {
+    dir = tempDir()
+    const engine = await open()
+    const start = clock - 2 * 3600_000
+    await engine.ingest(
+      Array.from({ length: 400 }, (_, i) => cpu('a', start + i * 10_000, i)),
+      'agent',
+    )
+    await engine.flush()
+    expect((await engine.select(all))[0]!.samples).toHaveLength(400)
+    expect((await engine.select(all))[0]!.samples).toHaveLength(400)
+    expect(await cacheLookups()).toEqual({ hit: 1, miss: 1 })
+    // A window that slides forward stays a hit: the entry reaches the newest chunk.
+    await engine.select({ ...all, start: start + 60_000 })
+    expect((await cacheLookups()).hit).toBe(2)
+    // New chunks cut the entry back: the next read goes to disk and finds them.
+    await engine.ingest(
+      Array.from({ length: 300 }, (_, i) => cpu('a', start + (400 + i) * 10_000, -i)),
+      'agent',
+    )
+    await engine.flush()
+    const after = (await engine.select(all))[0]!.samples
+    expect(after).toHaveLength(700)
+    expect(after.at(-1)).toEqual({ t: start + 699 * 10_000, v: -299 })
+    expect(await cacheLookups()).toEqual({ hit: 2, miss: 2 })
+    // An older range inside what the entry still covers is a hit with the right samples.
+    const early = (await engine.select({ ...all, start, end: start + 90_000 }))[0]!.samples
+    expect(early.map((s) => s.v)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9])
+  })
+
+  it('select() does not serve chunks that retention deleted from the cache', async () => {
+    dir = tempDir()
+    const engine = await open({ maxBytes: 1 })
+    await engine.ingest([cpu('a', clock - 2000, 1)], 'agent')
+    await engine.flush()
+    expect((await engine.select(all))[0]!.samples).toHaveLength(1)
+    await engine.enforceRetention()
+    expect(await engine.select(all)).toEqual([])
   })
 })
