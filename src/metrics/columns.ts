@@ -59,3 +59,25 @@ export function toColumns(samples: readonly Sample[]): Columns {
   })
   return { ts, vs }
 }
+
+const none: Columns = { ts: new Float64Array(0), vs: new Float64Array(0) }
+
+/**
+ * concatColumns returns stored samples followed by newer ones; where they overlap in time (a flush
+ * committed while the query read the head), the sorted union with the stored sample kept.
+ */
+export function concatColumns(stored: Columns | undefined, fresh: Columns | undefined): Columns {
+  if (!fresh || fresh.ts.length === 0) return stored ?? none
+  if (!stored || stored.ts.length === 0) return fresh
+  const n = stored.ts.length
+  if (fresh.ts[0]! > stored.ts[n - 1]!) {
+    const ts = new Float64Array(n + fresh.ts.length)
+    const vs = new Float64Array(n + fresh.ts.length)
+    ts.set(stored.ts)
+    ts.set(fresh.ts, n)
+    vs.set(stored.vs)
+    vs.set(fresh.vs, n)
+    return { ts, vs }
+  }
+  return toColumns(sortUnique([...toSamples(stored), ...toSamples(fresh)]))
+}

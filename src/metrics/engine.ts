@@ -8,13 +8,13 @@
 import type { Client, InStatement } from '@libsql/client'
 import { RateLimitedError, UnavailableError } from '../errors.ts'
 import type { Logger } from '../obs/logger.ts'
-import { Head, sortUnique } from './head.ts'
+import { Head } from './head.ts'
 import { buildFlush } from './flush.ts'
 import type { EngineMetrics } from './metrics.ts'
 import { SeriesIndex } from './series-index.ts'
 import { ChunkStore } from './chunk-store.ts'
-import { toColumns, toSamples, type Columns } from './columns.ts'
-import type { Labels, Querier, Sample, SelectRequest, SeriesColumns, SeriesData } from './types.ts'
+import { ColumnBuilder, concatColumns, toSamples, type Columns } from './columns.ts'
+import type { Labels, Querier, SelectRequest, SeriesColumns, SeriesData } from './types.ts'
 import type { ValidSample } from './validate.ts'
 import { unpackSamples } from './wal-codec.ts'
 import { WalWriter, type NewSeries } from './wal.ts'
@@ -235,49 +235,39 @@ export class MetricsEngine implements Querier {
 
   /** select returns the samples of matching series in [start, end] from head and chunks. */
   async select(request: SelectRequest): Promise<SeriesData[]> {
-    return (await this.gather(request)).map(({ labels, disk, fresh }) => {
-      const stored = disk ? toSamples(disk) : []
-      const samples =
-        fresh.length === 0
-          ? stored
-          : sortUnique(stored.length === 0 ? fresh : [...stored, ...fresh])
-      return { labels, samples }
-    })
+    return (await this.selectColumns(request)).map(({ labels, ts, vs }) => ({
+      labels,
+      samples: toSamples({ ts, vs }),
+    }))
   }
 
   /**
-   * selectColumns is `select` with the samples as typed arrays: what PromQL evaluation wants, and
-   * for data already in chunks no per-sample object is made at all.
+   * selectColumns is `select` with the samples as typed arrays: what PromQL evaluation wants. Data
+   * from chunks comes as it was decoded (or cached), with no per-sample object at all.
    */
   async selectColumns(request: SelectRequest): Promise<SeriesColumns[]> {
-    return (await this.gather(request)).map(({ labels, disk, fresh }) => {
-      if (fresh.length === 0 && disk) return { labels, ...disk }
-      return { labels, ...toColumns(sortUnique([...(disk ? toSamples(disk) : []), ...fresh])) }
-    })
-  }
-
-  private async gather(request: SelectRequest) {
     const ids = this.index.match(request.matchers)
     if (ids.length === 0) return []
     // SQL wants finite bounds; ±8.64e15 ms is the range of a JS Date.
     const start = Math.max(request.start, -8.64e15)
     const end = Math.min(request.end, 8.64e15)
     // Memory first, then disk: a flush committing in between shows up twice, never not at all.
-    const memory = new Map<number, Sample[]>()
+    const memory = new Map<number, Columns>()
     for (const id of ids) {
-      const parts = [
-        ...(this.frozen?.series.get(id)?.samples(start, end) ?? []),
-        ...(this.head.series.get(id)?.samples(start, end) ?? []),
-      ]
-      if (parts.length > 0) memory.set(id, parts)
+      const frozen = this.frozen?.series.get(id)
+      const head = this.head.series.get(id)
+      if (!frozen && !head) continue
+      const fresh = new ColumnBuilder()
+      frozen?.collect(start, end, fresh)
+      head?.collect(start, end, fresh)
+      const columns = fresh.finish()
+      if (columns.ts.length > 0) memory.set(id, columns)
     }
     const disk = await this.chunks.read(ids, start, end, (id) => this.flushedMaxT.get(id))
-    const out: { labels: Labels; disk: Columns | undefined; fresh: Sample[] }[] = []
+    const out: SeriesColumns[] = []
     for (const id of ids) {
-      const stored = disk.get(id)
-      const fresh = memory.get(id) ?? []
-      if ((!stored || stored.ts.length === 0) && fresh.length === 0) continue
-      out.push({ labels: this.index.labels(id)!, disk: stored, fresh })
+      const merged = concatColumns(disk.get(id), memory.get(id))
+      if (merged.ts.length > 0) out.push({ labels: this.index.labels(id)!, ...merged })
     }
     return out
   }

@@ -3,6 +3,7 @@
  * samples go into an open Gorilla chunk (about 1.5 bytes each); the few out-of-order ones wait in a
  * small side list and are merged when the head is flushed to chunks.
  */
+import type { ColumnBuilder } from './columns.ts'
 import { ChunkAppender, forEachSample } from './encode.ts'
 import type { Sample } from './types.ts'
 
@@ -35,6 +36,16 @@ export class HeadSeries {
         : 'conflict'
     ;(this.ooo ??= []).push({ t, v })
     return 'ok'
+  }
+
+  /** collect pushes the samples in [start, end] into a builder, in-order ones first. */
+  collect(start: number, end: number, into: ColumnBuilder): void {
+    if (this.appender.count > 0 && this.lastT >= start) {
+      forEachSample(this.appender.bytes(), (t, v) => {
+        if (t >= start && t <= end) into.push(t, v)
+      })
+    }
+    if (this.ooo) for (const s of this.ooo) if (s.t >= start && s.t <= end) into.push(s.t, s.v)
   }
 
   /** samples returns the samples in [start, end], sorted, one per time. */
