@@ -154,7 +154,9 @@ await Promise.all(
       })
       if (!res.ok)
         throw new Error(`ingest answered ${res.status}: ${(await res.text()).slice(0, 300)}`)
-      accepted += ((await res.json()) as { accepted: number }).accepted
+      // Read the reply first: `accepted += await ...` would add to a stale value and lose updates.
+      const reply = (await res.json()) as { accepted: number }
+      accepted += reply.accepted
     }
   }),
 )
