@@ -10,6 +10,10 @@ import { redactedConfig, type Config } from '../config.ts'
 import { openDatabase, redactUrl, type Database } from '../db/client.ts'
 import { migrate } from '../db/migrate.ts'
 import { createLogger, fileSink, stdoutSink, type Logger } from '../obs/logger.ts'
+import { Bus } from '../bus.ts'
+import { EventsService, eventsTask } from '../events/index.ts'
+import { runRecordTasks } from '../ingest/runner.ts'
+import { LogsService, logsTask, registerLogsMetrics } from '../logs/index.ts'
 import { MetricsEngine } from '../metrics/engine.ts'
 import { registerMetricsMetrics } from '../metrics/metrics.ts'
 import { createMetrics } from '../obs/metrics.ts'
@@ -78,8 +82,25 @@ export async function start(
     () => db.releaseFreePages(),
   )
   metricsReport.watchHead(() => metricsEngine.headSamples)
+  const bus = new Bus((topic, err) => logger.error('bus subscriber failed', { topic, err }))
+  const logsReport = registerLogsMetrics(metrics.registry)
+  const logs = await LogsService.open(db.client, { ...config.logs }, now, bus, logsReport)
+  const events = await EventsService.open(
+    db.client,
+    { retentionMs: config.events.retentionMs, maxBacklog: config.logs.maxBacklog },
+    now,
+    bus,
+  )
   const loops = new AbortController()
-  const background = metricsEngine.run(loops.signal)
+  const background = Promise.all([
+    metricsEngine.run(loops.signal),
+    runRecordTasks(
+      [logsTask(logs, metricsEngine), eventsTask(events, metricsEngine)],
+      loops.signal,
+      logger,
+      now,
+    ),
+  ])
   const app = createApp({
     config,
     db,
@@ -90,6 +111,10 @@ export async function start(
     audit,
     metricsEngine,
     metricsReport,
+    bus,
+    logs,
+    logsReport,
+    events,
     startedAt,
     now,
   })
@@ -128,7 +153,9 @@ export async function start(
       if (!drained) logger.warn('in-flight requests did not finish in time; closing anyway')
       loops.abort()
       await within(
-        Promise.all([background, metricsEngine.close()]).then(() => undefined),
+        Promise.all([background, metricsEngine.close(), logs.close(), events.close()]).then(
+          () => undefined,
+        ),
         10_000,
       )
       db.close()

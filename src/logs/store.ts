@@ -1,0 +1,141 @@
+/** SQL over the `logs` table and its FTS5 index; returns domain types. */
+import type { Client, InStatement, Row } from '@libsql/client'
+import { levelRank } from './normalize.ts'
+import { levels, type Level, type LogLine, type ServiceSummary, type StoredLog } from './types.ts'
+
+const rowsPerInsert = 500
+
+/** insertLines builds the statements that store lines (the FTS triggers index them). */
+export function insertLines(lines: LogLine[]): InStatement[] {
+  const stmts: InStatement[] = []
+  for (let i = 0; i < lines.length; i += rowsPerInsert) {
+    const part = lines.slice(i, i + rowsPerInsert)
+    stmts.push({
+      sql: `INSERT INTO logs (ts, service, level, message, labels, truncated, size) VALUES ${part.map(() => '(?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
+      args: part.flatMap((l) => {
+        const labels = JSON.stringify(l.labels)
+        return [
+          l.ts,
+          l.service,
+          levelRank(l.level),
+          l.message,
+          labels,
+          l.truncated ? 1 : 0,
+          // Bytes of UTF-16 text are a fair, cheap stand-in for the stored size.
+          l.message.length + labels.length + l.service.length + 24,
+        ]
+      }),
+    })
+  }
+  return stmts
+}
+
+/** maxLogId is the largest stored id (0 when empty): the snapshot of a first page. */
+export async function maxLogId(client: Client): Promise<number> {
+  const rows = await client.execute('SELECT coalesce(max(id), 0) AS id FROM logs')
+  return Number(rows.rows[0]?.id ?? 0)
+}
+
+/** SelectLogs is a resolved query: the FTS expression written, the cursor decoded. */
+export interface SelectLogs {
+  service: string
+  minRank?: number | undefined
+  ranks?: number[] | undefined
+  start?: number | undefined
+  end?: number | undefined
+  match?: string | undefined
+  snapshot: number
+  after?: { ts: number; id: number } | undefined
+  limit: number
+}
+
+/** selectLogs reads up to `limit` lines, newest first (ts desc, id desc). */
+export async function selectLogs(client: Client, q: SelectLogs): Promise<StoredLog[]> {
+  const where = ['service = ?', 'id <= ?']
+  const args: (string | number)[] = [q.service, q.snapshot]
+  if (q.minRank !== undefined) (where.push('level >= ?'), args.push(q.minRank))
+  if (q.ranks)
+    (where.push(`level IN (${q.ranks.map(() => '?').join(', ')})`), args.push(...q.ranks))
+  if (q.start !== undefined) (where.push('ts >= ?'), args.push(q.start))
+  if (q.end !== undefined) (where.push('ts <= ?'), args.push(q.end))
+  if (q.after) {
+    where.push('(ts < ? OR (ts = ? AND id < ?))')
+    args.push(q.after.ts, q.after.ts, q.after.id)
+  }
+  if (q.match !== undefined) {
+    where.push('id IN (SELECT rowid FROM logs_fts WHERE logs_fts MATCH ?)')
+    args.push(q.match)
+  }
+  args.push(q.limit)
+  const rows = await client.execute({
+    sql: `SELECT id, ts, service, level, message, labels, truncated FROM logs WHERE ${where.join(' AND ')} ORDER BY ts DESC, id DESC LIMIT ?`,
+    args,
+  })
+  return rows.rows.map(toLog)
+}
+
+function toLog(r: Row): StoredLog {
+  return {
+    id: Number(r.id),
+    ts: Number(r.ts),
+    service: String(r.service),
+    level: levels[Number(r.level)] as Level,
+    message: String(r.message),
+    labels: JSON.parse(String(r.labels)) as Record<string, string>,
+    truncated: Number(r.truncated) === 1,
+  }
+}
+
+/** selectServices lists services with line counts, last seen and the error rate since `since`. */
+export async function selectServices(client: Client, since: number): Promise<ServiceSummary[]> {
+  const rows = await client.execute({
+    sql: `SELECT service, count(*) AS lines, max(ts) AS last_seen, sum(ts >= ?) AS recent,
+            sum(ts >= ? AND level >= ?) AS errors
+          FROM logs GROUP BY service ORDER BY service LIMIT 1000`,
+    args: [since, since, levelRank('error')],
+  })
+  return rows.rows.map((r) => {
+    const recent = Number(r.recent ?? 0)
+    return {
+      service: String(r.service),
+      lines: Number(r.lines),
+      last_seen: Number(r.last_seen),
+      lines_5m: recent,
+      error_rate: recent === 0 ? 0 : Number(r.errors ?? 0) / recent,
+    }
+  })
+}
+
+const deleteChunk = 5000
+
+/** deleteOlderThan removes lines with ts before `cutoff`, in small transactions; returns how many. */
+export async function deleteOlderThan(client: Client, cutoff: number): Promise<number> {
+  let total = 0
+  for (;;) {
+    const res = await client.execute({
+      sql: 'DELETE FROM logs WHERE id IN (SELECT id FROM logs WHERE ts < ? LIMIT ?)',
+      args: [cutoff, deleteChunk],
+    })
+    total += res.rowsAffected
+    if (res.rowsAffected < deleteChunk) return total
+  }
+}
+
+/** deleteOverSize removes the oldest lines until the stored size is at most `maxBytes`. */
+export async function deleteOverSize(client: Client, maxBytes: number): Promise<number> {
+  let total = 0
+  for (;;) {
+    const rows = await client.execute(
+      'SELECT coalesce(sum(size), 0) AS size, count(*) AS n FROM logs',
+    )
+    const size = Number(rows.rows[0]?.size ?? 0)
+    const n = Number(rows.rows[0]?.n ?? 0)
+    if (size <= maxBytes || n === 0) return total
+    const excess = Math.ceil(((size - maxBytes) / size) * n)
+    const res = await client.execute({
+      sql: 'DELETE FROM logs WHERE id IN (SELECT id FROM logs ORDER BY ts, id LIMIT ?)',
+      args: [Math.min(Math.max(excess, 1), deleteChunk)],
+    })
+    total += res.rowsAffected
+  }
+}

@@ -1,0 +1,101 @@
+/**
+ * The live tail of one service, as Server-Sent Events and as a WebSocket. Both read a bounded
+ * `Tail`: a slow client gets "dropped N" instead of slowing ingest, and quiet streams get a
+ * heartbeat every few seconds so proxies and Bun's idle timeout keep them open. One audit record
+ * per tail session.
+ */
+import { Hono, type Context } from 'hono'
+import { streamSSE } from 'hono/streaming'
+import type { AppEnv } from '../app-env.ts'
+import { auditRead } from '../audit/record.ts'
+import { requires } from '../auth/guard.ts'
+import { ForbiddenError, ValidationError } from '../errors.ts'
+import { parseQuery } from '../http/validate.ts'
+import { upgradeWebSocket } from '../runtime/index.ts'
+import { pathService, presentLog } from './routes.ts'
+import { matcher, parseSearch } from './search.ts'
+import { Tail, type TailFilter } from './tail.ts'
+import { tailQuery } from './params.ts'
+
+/** heartbeatMs is how long a tail stays silent before it sends a heartbeat. */
+export const heartbeatMs = 5000
+
+async function openTail(c: Context<AppEnv>, transport: string): Promise<TailFilter> {
+  const service = pathService(c.req.param('service') ?? '')
+  const q = parseQuery(c, tailQuery)
+  let matches: TailFilter['matches']
+  if (q.search !== undefined && q.search.trim() !== '') {
+    const parsed = parseSearch(q.search)
+    if (!parsed.ok) {
+      throw new ValidationError(`search: ${parsed.message}`, { code: 'invalid_search' })
+    }
+    matches = matcher(parsed.groups)
+  }
+  await auditRead(c, 'logs.tail', { service, transport, level: c.req.query('level') })
+  return { service, ...q.level, matches }
+}
+
+/** streamRoutes is mounted at the root of the app. */
+export const streamRoutes = new Hono<AppEnv>()
+  .get('/api/v1/logs/:service/stream', requires('logs:read'), async (c) => {
+    const filter = await openTail(c, 'sse')
+    const { bus, logsReport } = c.var.deps
+    return streamSSE(c, async (stream) => {
+      const tail = new Tail(bus, filter, logsReport)
+      stream.onAbort(() => tail.close())
+      try {
+        await stream.write(': connected\n\n')
+        while (!tail.isClosed && !stream.aborted) {
+          const batch = await tail.next(heartbeatMs)
+          let text = batch.dropped
+            ? `event: dropped\ndata: ${JSON.stringify({ dropped: batch.dropped })}\n\n`
+            : ''
+          for (const line of batch.lines) {
+            text += `event: log\ndata: ${JSON.stringify(presentLog(line))}\n\n`
+          }
+          await stream.write(text || ': heartbeat\n\n')
+        }
+      } finally {
+        tail.close()
+      }
+    })
+  })
+  .get('/ws/logs/:service', requires('logs:read'), async (c) => {
+    // A browser sends its cookie to any origin's WebSocket: only our own pages may open one.
+    const origin = c.req.header('origin')
+    if (origin && new URL(origin).host !== c.req.header('host')) {
+      throw new ForbiddenError('WebSocket from another origin', { code: 'cross_origin' })
+    }
+    if (c.req.header('upgrade')?.toLowerCase() !== 'websocket') {
+      throw new ValidationError('this route speaks WebSocket only', { code: 'websocket_required' })
+    }
+    const filter = await openTail(c, 'websocket')
+    const { bus, logsReport } = c.var.deps
+    let tail: Tail | undefined
+    const res = upgradeWebSocket(c.req.raw, c.env?.upgrade, {
+      open(socket) {
+        const t = new Tail(bus, filter, logsReport)
+        tail = t
+        void (async () => {
+          while (!t.isClosed) {
+            const batch = await t.next(heartbeatMs)
+            if (t.isClosed) break
+            if (batch.dropped)
+              socket.send(JSON.stringify({ type: 'dropped', dropped: batch.dropped }))
+            for (const line of batch.lines) {
+              socket.send(JSON.stringify({ type: 'log', log: presentLog(line) }))
+            }
+            if (!batch.dropped && batch.lines.length === 0) {
+              socket.send(JSON.stringify({ type: 'heartbeat' }))
+            }
+          }
+        })()
+      },
+      close() {
+        tail?.close()
+      },
+    })
+    if (!res)
+      throw new ValidationError('cannot upgrade to WebSocket here', { code: 'websocket_required' })
+    return res
+  })
