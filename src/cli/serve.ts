@@ -11,7 +11,7 @@ import { openDatabase, redactUrl, type Database } from '../db/client.ts'
 import { migrate } from '../db/migrate.ts'
 import { createLogger, fileSink, stdoutSink, type Logger } from '../obs/logger.ts'
 import { Bus } from '../bus.ts'
-import { EventsService, eventsTask } from '../events/index.ts'
+import { EventsService, eventsTask, registerEventsMetrics } from '../events/index.ts'
 import { runRecordTasks } from '../ingest/runner.ts'
 import { LogsService, logsTask, registerLogsMetrics } from '../logs/index.ts'
 import { MetricsEngine } from '../metrics/engine.ts'
@@ -90,6 +90,7 @@ export async function start(
     { retentionMs: config.events.retentionMs, maxBacklog: config.logs.maxBacklog },
     now,
     bus,
+    registerEventsMetrics(metrics.registry),
   )
   const loops = new AbortController()
   const background = Promise.all([

@@ -93,21 +93,31 @@ export class RecordWal<T> {
   }
 
   /**
-   * move takes up to `maxRows` WAL rows, oldest first, and writes `toStatements(records)` and the
-   * deletion of those rows in one transaction; returns how many records it moved.
+   * move takes the oldest WAL rows, up to about `maxRecords` records (at least one row), and
+   * writes `toStatements(records)` and the deletion of those rows in one transaction; returns how
+   * many records it moved.
    */
-  move(maxRows: number, toStatements: (records: T[]) => InStatement[]): Promise<number> {
+  move(maxRecords: number, toStatements: (records: T[]) => InStatement[]): Promise<number> {
     // One mover at a time: two would read the same rows.
     const run = (this.moving ?? Promise.resolve(0))
       .catch(() => 0)
       .then(async () => {
+        const sizes = await this.client.execute(
+          `SELECT id, records FROM ${this.table} ORDER BY id LIMIT 1000`,
+        )
+        if (sizes.rows.length === 0) return 0
+        let lastId = Number(sizes.rows[0]!.id)
+        let count = 0
+        for (const r of sizes.rows) {
+          if (count > 0 && count + Number(r.records) > maxRecords) break
+          count += Number(r.records)
+          lastId = Number(r.id)
+        }
         const rows = await this.client.execute({
-          sql: `SELECT id, data, records FROM ${this.table} ORDER BY id LIMIT ?`,
-          args: [maxRows],
+          sql: `SELECT data FROM ${this.table} WHERE id <= ? ORDER BY id`,
+          args: [lastId],
         })
-        if (rows.rows.length === 0) return 0
         const records = rows.rows.flatMap((r) => JSON.parse(String(r.data)) as T[])
-        const lastId = Number(rows.rows.at(-1)!.id)
         await this.client.batch(
           [
             ...toStatements(records),

@@ -5,6 +5,7 @@
  * cursor. Counts become the series `vigil_events_total{source,kind,severity}`.
  */
 export { EventsService, type EventsOptions } from './service.ts'
+export { registerEventsMetrics, type EventsMetrics } from './metrics.ts'
 export { eventsRoutes, presentEvent } from './routes.ts'
 export { eventsTask } from './runner.ts'
 export { normalizeSeverity, validateEvent, eventLimits } from './normalize.ts'

@@ -5,6 +5,7 @@ import { RecordWal } from '../db/record-wal.ts'
 import { ValidationError } from '../errors.ts'
 import { decodeCursor, encodeCursor } from '../http/page-cursor.ts'
 import { CounterSet } from '../ingest/series.ts'
+import type { EventsMetrics } from './metrics.ts'
 import { deleteEventsBefore, insertEvents, maxEventId, selectEvents } from './store.ts'
 import type { EventPage, EventQuery, EventRecord } from './types.ts'
 
@@ -25,8 +26,11 @@ export class EventsService {
     readonly options: EventsOptions,
     private readonly now: () => number,
     private readonly bus: Bus,
+    private readonly report: EventsMetrics,
     private readonly wal: RecordWal<EventRecord>,
-  ) {}
+  ) {
+    report.watchBacklog(() => wal.backlog + wal.queued)
+  }
 
   /** open builds the service; events a previous run left in the WAL are moved by the runner. */
   static async open(
@@ -34,6 +38,7 @@ export class EventsService {
     options: EventsOptions,
     now: () => number,
     bus: Bus,
+    report: EventsMetrics,
   ): Promise<EventsService> {
     const wal = await RecordWal.open<EventRecord>(
       client,
@@ -42,7 +47,7 @@ export class EventsService {
       options.maxBacklog,
       'VIGIL_LOGS_MAX_BACKLOG',
     )
-    return new EventsService(client, options, now, bus, wal)
+    return new EventsService(client, options, now, bus, report, wal)
   }
 
   /** ingest resolves once the events are durable, then counts and publishes them. */
@@ -52,6 +57,7 @@ export class EventsService {
     for (const e of events) {
       this.counts.add({ source: e.source, kind: e.kind, severity: e.severity })
     }
+    this.report.ingested(events.length)
     this.bus.publish('events', events)
     if (this.wal.backlog >= 5000) this.wake()
   }
@@ -63,7 +69,7 @@ export class EventsService {
 
   /** moveOnce moves one transaction's worth of WAL rows; returns the events moved. */
   moveOnce(): Promise<number> {
-    return this.wal.move(50, insertEvents)
+    return this.wal.move(20_000, insertEvents)
   }
 
   /** drain waits for pending commits and moves everything in the WAL. */

@@ -28,8 +28,8 @@ export interface LogsOptions {
   maxBacklog: number
 }
 
-/** moveRows is how many WAL rows one mover transaction takes. */
-const moveRows = 50
+/** moveRecords is about how many lines one mover transaction takes. */
+const moveRecords = 20_000
 
 /** LogsService stores and serves log lines. */
 export class LogsService {
@@ -93,7 +93,7 @@ export class LogsService {
 
   /** moveOnce moves one transaction's worth of WAL rows; returns the lines moved. */
   async moveOnce(): Promise<number> {
-    const moved = await this.wal.move(moveRows, insertLines)
+    const moved = await this.wal.move(moveRecords, insertLines)
     if (moved) this.report.moved(moved)
     return moved
   }

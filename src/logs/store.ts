@@ -88,20 +88,28 @@ function toLog(r: Row): StoredLog {
 
 /** selectServices lists services with line counts, last seen and the error rate since `since`. */
 export async function selectServices(client: Client, since: number): Promise<ServiceSummary[]> {
-  const rows = await client.execute({
-    sql: `SELECT service, count(*) AS lines, max(ts) AS last_seen, sum(ts >= ?) AS recent,
-            sum(ts >= ? AND level >= ?) AS errors
-          FROM logs GROUP BY service ORDER BY service LIMIT 1000`,
-    args: [since, since, levelRank('error')],
-  })
-  return rows.rows.map((r) => {
-    const recent = Number(r.recent ?? 0)
+  // Two queries so each is served by an index: the totals by (service, ts), the recent window
+  // by (ts) over just the last minutes.
+  const [totals, recent] = await client.batch(
+    [
+      'SELECT service, count(*) AS lines, max(ts) AS last_seen FROM logs GROUP BY service ORDER BY service LIMIT 1000',
+      {
+        sql: 'SELECT service, count(*) AS n, sum(level >= ?) AS errors FROM logs WHERE ts >= ? GROUP BY service',
+        args: [levelRank('error'), since],
+      },
+    ],
+    'read',
+  )
+  const window = new Map(recent!.rows.map((r) => [String(r.service), r]))
+  return totals!.rows.map((r) => {
+    const w = window.get(String(r.service))
+    const n = Number(w?.n ?? 0)
     return {
       service: String(r.service),
       lines: Number(r.lines),
       last_seen: Number(r.last_seen),
-      lines_5m: recent,
-      error_rate: recent === 0 ? 0 : Number(r.errors ?? 0) / recent,
+      lines_5m: n,
+      error_rate: n === 0 ? 0 : Number(w?.errors ?? 0) / n,
     }
   })
 }
@@ -123,19 +131,23 @@ export async function deleteOlderThan(client: Client, cutoff: number): Promise<n
 
 /** deleteOverSize removes the oldest lines until the stored size is at most `maxBytes`. */
 export async function deleteOverSize(client: Client, maxBytes: number): Promise<number> {
+  const rows = await client.execute(
+    'SELECT coalesce(sum(size), 0) AS size, count(*) AS n FROM logs',
+  )
+  let size = Number(rows.rows[0]?.size ?? 0)
+  let n = Number(rows.rows[0]?.n ?? 0)
   let total = 0
-  for (;;) {
-    const rows = await client.execute(
-      'SELECT coalesce(sum(size), 0) AS size, count(*) AS n FROM logs',
-    )
-    const size = Number(rows.rows[0]?.size ?? 0)
-    const n = Number(rows.rows[0]?.n ?? 0)
-    if (size <= maxBytes || n === 0) return total
+  while (size > maxBytes && n > 0) {
+    // Aim at the excess from the average line size; RETURNING keeps the sum exact without a rescan.
     const excess = Math.ceil(((size - maxBytes) / size) * n)
     const res = await client.execute({
-      sql: 'DELETE FROM logs WHERE id IN (SELECT id FROM logs ORDER BY ts, id LIMIT ?)',
+      sql: 'DELETE FROM logs WHERE id IN (SELECT id FROM logs ORDER BY ts, id LIMIT ?) RETURNING size',
       args: [Math.min(Math.max(excess, 1), deleteChunk)],
     })
-    total += res.rowsAffected
+    if (res.rows.length === 0) break
+    for (const r of res.rows) size -= Number(r.size)
+    n -= res.rows.length
+    total += res.rows.length
   }
+  return total
 }

@@ -15,7 +15,7 @@ import { registerMetricsMetrics } from '../../src/metrics/metrics.ts'
 import { createMetrics, type Metrics } from '../../src/obs/metrics.ts'
 import type { Lifecycle } from '../../src/system/index.ts'
 import { Bus } from '../../src/bus.ts'
-import { EventsService } from '../../src/events/index.ts'
+import { EventsService, registerEventsMetrics } from '../../src/events/index.ts'
 import { LogsService, registerLogsMetrics } from '../../src/logs/index.ts'
 
 /** TestApp is an app with everything a test wants to look at. */
@@ -78,6 +78,7 @@ export async function makeApp(
         { retentionMs: config.events.retentionMs, maxBacklog: config.logs.maxBacklog },
         now,
         bus,
+        registerEventsMetrics(metrics.registry),
       )
   const app = createApp({
     bus,
