@@ -150,6 +150,8 @@ export async function start(
     stopping ??= (async () => {
       lifecycle.draining = true
       logger.info('shutting down', { reason, timeout_ms: config.shutdownTimeoutMs })
+      // Live tails never end on their own: close them so the drain below does not wait for them.
+      logs.closeTails()
       const drained = await within(server.stop(), config.shutdownTimeoutMs)
       if (!drained) logger.warn('in-flight requests did not finish in time; closing anyway')
       loops.abort()

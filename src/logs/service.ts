@@ -10,7 +10,8 @@ import { CounterSet } from '../ingest/series.ts'
 import { RecordWal } from '../db/record-wal.ts'
 import type { LogsMetrics } from './metrics.ts'
 import { levelRank } from './normalize.ts'
-import { parseSearch, toFtsQuery } from './search.ts'
+import { matcher, parseSearch, toFtsQuery } from './search.ts'
+import { Tail, type TailFilter } from './tail.ts'
 import {
   deleteOlderThan,
   deleteOverSize,
@@ -36,6 +37,7 @@ export class LogsService {
   /** counts are lines accepted since start, by service and level (vigil_log_lines_total). */
   readonly counts = new CounterSet()
   private wake: () => void = () => {}
+  private readonly tails = new Set<Tail>()
 
   private constructor(
     private readonly client: Client,
@@ -165,8 +167,33 @@ export class LogsService {
     return n
   }
 
-  /** close waits for queued commits. */
+  /**
+   * openTail subscribes to the lines of one service as they become durable; `search` uses the
+   * query language, matched in memory. Close the tail when the client goes.
+   */
+  openTail(filter: Omit<TailFilter, 'matches'> & { search?: string | undefined }): Tail {
+    let matches: TailFilter['matches']
+    if (filter.search !== undefined && filter.search.trim() !== '') {
+      const parsed = parseSearch(filter.search)
+      if (!parsed.ok) {
+        throw new ValidationError(`search: ${parsed.message}`, { code: 'invalid_search' })
+      }
+      matches = matcher(parsed.groups)
+    }
+    const tail = new Tail(this.bus, { ...filter, matches }, this.report)
+    this.tails.add(tail)
+    tail.onClose(() => this.tails.delete(tail))
+    return tail
+  }
+
+  /** closeTails ends every live tail (at shutdown, so open streams do not hold the drain). */
+  closeTails(): void {
+    for (const tail of [...this.tails]) tail.close()
+  }
+
+  /** close ends the tails and waits for queued commits. */
   async close(): Promise<void> {
+    this.closeTails()
     await this.wal.idle()
   }
 }

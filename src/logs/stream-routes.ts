@@ -12,36 +12,42 @@ import { requires } from '../auth/guard.ts'
 import { ForbiddenError, ValidationError } from '../errors.ts'
 import { parseQuery } from '../http/validate.ts'
 import { upgradeWebSocket } from '../runtime/index.ts'
-import { pathService, presentLog } from './routes.ts'
-import { matcher, parseSearch } from './search.ts'
-import { Tail, type TailFilter } from './tail.ts'
 import { tailQuery } from './params.ts'
+import { pathService, presentLog } from './routes.ts'
+import type { Tail } from './tail.ts'
 
 /** heartbeatMs is how long a tail stays silent before it sends a heartbeat. */
 export const heartbeatMs = 5000
 
-async function openTail(c: Context<AppEnv>, transport: string): Promise<TailFilter> {
+/** openTail validates the request, audits the session and subscribes. */
+async function openTail(c: Context<AppEnv>, transport: string): Promise<Tail> {
   const service = pathService(c.req.param('service') ?? '')
   const q = parseQuery(c, tailQuery)
-  let matches: TailFilter['matches']
-  if (q.search !== undefined && q.search.trim() !== '') {
-    const parsed = parseSearch(q.search)
-    if (!parsed.ok) {
-      throw new ValidationError(`search: ${parsed.message}`, { code: 'invalid_search' })
-    }
-    matches = matcher(parsed.groups)
+  const tail = c.var.deps.logs.openTail({ service, ...q.level, search: q.search })
+  try {
+    await auditRead(c, 'logs.tail', { service, transport, level: c.req.query('level') })
+  } catch (err) {
+    tail.close()
+    throw err
   }
-  await auditRead(c, 'logs.tail', { service, transport, level: c.req.query('level') })
-  return { service, ...q.level, matches }
+  return tail
+}
+
+function sameOrigin(c: Context<AppEnv>): boolean {
+  const origin = c.req.header('origin')
+  if (!origin) return true
+  try {
+    return new URL(origin).host === c.req.header('host')
+  } catch {
+    return false
+  }
 }
 
 /** streamRoutes is mounted at the root of the app. */
 export const streamRoutes = new Hono<AppEnv>()
   .get('/api/v1/logs/:service/stream', requires('logs:read'), async (c) => {
-    const filter = await openTail(c, 'sse')
-    const { bus, logsReport } = c.var.deps
+    const tail = await openTail(c, 'sse')
     return streamSSE(c, async (stream) => {
-      const tail = new Tail(bus, filter, logsReport)
       stream.onAbort(() => tail.close())
       try {
         await stream.write(': connected\n\n')
@@ -62,26 +68,29 @@ export const streamRoutes = new Hono<AppEnv>()
   })
   .get('/ws/logs/:service', requires('logs:read'), async (c) => {
     // A browser sends its cookie to any origin's WebSocket: only our own pages may open one.
-    const origin = c.req.header('origin')
-    if (origin && new URL(origin).host !== c.req.header('host')) {
+    if (!sameOrigin(c)) {
       throw new ForbiddenError('WebSocket from another origin', { code: 'cross_origin' })
     }
     if (c.req.header('upgrade')?.toLowerCase() !== 'websocket') {
       throw new ValidationError('this route speaks WebSocket only', { code: 'websocket_required' })
     }
-    const filter = await openTail(c, 'websocket')
-    const { bus, logsReport } = c.var.deps
-    let tail: Tail | undefined
+    const tail = await openTail(c, 'websocket')
     const res = upgradeWebSocket(c.req.raw, c.env?.upgrade, {
       open(socket) {
-        const t = new Tail(bus, filter, logsReport)
-        tail = t
+        tail.onClose(() => {
+          try {
+            socket.close(1001, 'closing')
+          } catch {
+            // already closed by the client
+          }
+        })
         void (async () => {
-          while (!t.isClosed) {
-            const batch = await t.next(heartbeatMs)
-            if (t.isClosed) break
-            if (batch.dropped)
+          while (!tail.isClosed) {
+            const batch = await tail.next(heartbeatMs)
+            if (tail.isClosed) break
+            if (batch.dropped) {
               socket.send(JSON.stringify({ type: 'dropped', dropped: batch.dropped }))
+            }
             for (const line of batch.lines) {
               socket.send(JSON.stringify({ type: 'log', log: presentLog(line) }))
             }
@@ -92,10 +101,12 @@ export const streamRoutes = new Hono<AppEnv>()
         })()
       },
       close() {
-        tail?.close()
+        tail.close()
       },
     })
-    if (!res)
+    if (!res) {
+      tail.close()
       throw new ValidationError('cannot upgrade to WebSocket here', { code: 'websocket_required' })
+    }
     return res
   })

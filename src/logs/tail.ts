@@ -30,6 +30,7 @@ export class Tail {
   private waiter: (() => void) | undefined
   private readonly unsubscribe: () => void
   private closed = false
+  private readonly closers: (() => void)[] = []
 
   constructor(
     bus: Bus,
@@ -73,13 +74,19 @@ export class Tail {
     return batch
   }
 
-  /** close stops the subscription and wakes a waiting `next`. */
+  /** close stops the subscription, wakes a waiting `next` and runs the `onClose` callbacks. */
   close(): void {
     if (this.closed) return
     this.closed = true
     this.unsubscribe()
     this.report.tailClosed()
     this.waiter?.()
+    for (const fn of this.closers) fn()
+  }
+
+  /** onClose registers what to do when the tail closes (e.g. close the socket at shutdown). */
+  onClose(fn: () => void): void {
+    this.closers.push(fn)
   }
 
   /** isClosed tells whether `close` ran. */
