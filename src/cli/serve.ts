@@ -12,6 +12,7 @@ import { migrate } from '../db/migrate.ts'
 import { createLogger, fileSink, stdoutSink, type Logger } from '../obs/logger.ts'
 import { Bus } from '../bus.ts'
 import { EventsService, eventsTask, registerEventsMetrics } from '../events/index.ts'
+import { recordRejectReasons } from '../ingest/record.ts'
 import { runRecordTasks } from '../ingest/runner.ts'
 import { LogsService, logsTask, registerLogsMetrics } from '../logs/index.ts'
 import { MetricsEngine } from '../metrics/engine.ts'
@@ -84,6 +85,7 @@ export async function start(
   metricsReport.watchHead(() => metricsEngine.headSamples)
   const bus = new Bus((topic, err) => logger.error('bus subscriber failed', { topic, err }))
   const logsReport = registerLogsMetrics(metrics.registry)
+  for (const reason of recordRejectReasons) metricsReport.rejected(reason, 0)
   const logs = await LogsService.open(db.client, { ...config.logs }, now, bus, logsReport)
   const events = await EventsService.open(
     db.client,

@@ -4,6 +4,7 @@
  * that id, so rows stored meanwhile (even with older timestamps) are neither shown nor shift the
  * pages, and no row is skipped or repeated. Pure.
  */
+import { Buffer } from 'node:buffer'
 
 /** PageCursor is the position after the last row of a page, within the first page's snapshot. */
 export interface PageCursor {

@@ -5,6 +5,27 @@
  */
 import { parseRfc3339, validateSample, type IngestLimits } from '../metrics/validate.ts'
 
+/**
+ * recordRejectReasons are the refusals of log and event ingest beyond the metrics ones (labels and
+ * time share those), so `vigil_ingest_rejected_total` can show them at 0 from the start.
+ */
+export const recordRejectReasons = [
+  'invalid_record',
+  'batch_too_large',
+  'invalid_level',
+  'invalid_message',
+  'invalid_severity',
+  'invalid_subject',
+  'subject_too_long',
+  'invalid_attributes',
+  'attributes_too_large',
+  ...['service', 'source', 'kind'].flatMap((f) => [
+    `missing_${f}`,
+    `invalid_${f}`,
+    `${f}_too_long`,
+  ]),
+]
+
 /** RecordRejection is why one log line or event was refused, with a message for the client. */
 export interface RecordRejection {
   ok: false
