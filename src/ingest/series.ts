@@ -7,13 +7,22 @@
 import type { MetricsEngine } from '../metrics/engine.ts'
 import { defaultIngestLimits, validateSample, type ValidSample } from '../metrics/validate.ts'
 
-/** CounterSet counts occurrences by label set. */
+/**
+ * CounterSet counts occurrences by label set. It holds at most `maxSets` label sets (services and
+ * sources come from clients): beyond that, new ones are counted under every value `_other`.
+ */
 export class CounterSet {
   private readonly counts = new Map<string, { labels: Record<string, string>; value: number }>()
 
+  constructor(private readonly maxSets = 10_000) {}
+
   /** add counts `n` more for `labels`. */
   add(labels: Record<string, string>, n = 1): void {
-    const key = JSON.stringify(labels)
+    let key = JSON.stringify(labels)
+    if (this.counts.size >= this.maxSets && !this.counts.has(key)) {
+      labels = Object.fromEntries(Object.keys(labels).map((k) => [k, '_other']))
+      key = JSON.stringify(labels)
+    }
     const entry = this.counts.get(key)
     if (entry) entry.value += n
     else this.counts.set(key, { labels, value: n })

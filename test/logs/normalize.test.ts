@@ -1,6 +1,8 @@
 import { describe, expect, test } from 'bun:test'
 import { logLimits, normalizeLevel, validateLog } from '../../src/logs/normalize.ts'
 import { loadConfig } from '../../src/config.ts'
+import { recordRejectReasons } from '../../src/ingest/record.ts'
+import { rejectReasons } from '../../src/metrics/validate.ts'
 
 const limits = logLimits(loadConfig({}, {}))
 const now = Date.parse('2026-11-22T10:00:00Z')
@@ -67,6 +69,8 @@ describe('normalize', () => {
     const result = validateLog(raw, now, limits)
     expect(result.ok).toBe(false)
     if (!result.ok) expect(result.reason).toBe(reason)
+    // Every reason is pre-created in vigil_ingest_rejected_total.
+    expect([...recordRejectReasons, ...rejectReasons]).toContain(reason)
   })
 
   test.each([
