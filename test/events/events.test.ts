@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it, test } from 'bun:test'
 import { loadConfig } from '../../src/config.ts'
 import { eventLimits, normalizeSeverity, validateEvent } from '../../src/events/normalize.ts'
+import { recordRejectReasons } from '../../src/ingest/record.ts'
+import { rejectReasons } from '../../src/metrics/validate.ts'
 import { makeApp, type TestApp } from '../helpers/app.ts'
 import { counter, get, post } from '../helpers/records.ts'
 
@@ -57,6 +59,7 @@ describe('events normalize', () => {
   ])('validateEvent(%j) refuses with reason %s', (raw, reason) => {
     const result = validateEvent(raw, start, limits)
     expect(!result.ok && result.reason).toBe(reason)
+    expect([...recordRejectReasons, ...rejectReasons]).toContain(reason)
   })
 })
 
