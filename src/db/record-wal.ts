@@ -8,6 +8,16 @@
 import type { Client, InStatement } from '@libsql/client'
 import { UnavailableError } from '../errors.ts'
 
+// JSON.stringify writes a lone surrogate as a \udXXX escape (pairs it writes as they are) and NUL
+// as \u0000. SQLite's JSON functions would turn the first into invalid UTF-8, which libsql cannot
+// read back, and cut text at the second: replace each (not after an escaping backslash) with U+FFFD.
+const unsafeEscape = /(?<=(?:^|[^\\])(?:\\\\)*)\\u(?:d[89a-f][0-9a-f]{2}|0000)/g
+
+/** walJson serialises records for the WAL with every string well-formed UTF-16. */
+export function walJson(records: unknown[]): string {
+  return JSON.stringify(records).replace(unsafeEscape, '\\ufffd')
+}
+
 interface Pending<T> {
   records: T[]
   resolve: () => void
@@ -77,7 +87,7 @@ export class RecordWal<T> {
         try {
           await this.client.execute({
             sql: `INSERT INTO ${this.table} (data, records, created_at) VALUES (?, ?, ?)`,
-            args: [JSON.stringify(records), records.length, this.now()],
+            args: [walJson(records), records.length, this.now()],
           })
           this.backlog += records.length
           for (const p of group) p.resolve()
@@ -93,19 +103,24 @@ export class RecordWal<T> {
   }
 
   /**
-   * move takes the oldest WAL rows, up to about `maxRecords` records (at least one row), and
-   * writes `toStatements(records)` and the deletion of those rows in one transaction; returns how
-   * many records it moved.
+   * move takes the oldest WAL rows, up to about `maxRecords` records (at least one row), and runs
+   * `moveSql(lastId)` (statements that copy the records of WAL rows with id ≤ lastId into their
+   * table, in order) and the deletion of those rows in one write transaction. Because the copy
+   * reads the WAL inside that transaction, a second mover (another replica on the same database)
+   * finds the rows gone and copies nothing: no record is stored twice. Returns the records moved.
    */
-  move(maxRecords: number, toStatements: (records: T[]) => InStatement[]): Promise<number> {
-    // One mover at a time: two would read the same rows.
+  move(maxRecords: number, moveSql: (lastId: number) => InStatement[]): Promise<number> {
+    // One mover at a time in this process; the transaction guards against other processes.
     const run = (this.moving ?? Promise.resolve(0))
       .catch(() => 0)
       .then(async () => {
         const sizes = await this.client.execute(
           `SELECT id, records FROM ${this.table} ORDER BY id LIMIT 1000`,
         )
-        if (sizes.rows.length === 0) return 0
+        if (sizes.rows.length === 0) {
+          this.backlog = 0
+          return 0
+        }
         let lastId = Number(sizes.rows[0]!.id)
         let count = 0
         for (const r of sizes.rows) {
@@ -113,20 +128,18 @@ export class RecordWal<T> {
           count += Number(r.records)
           lastId = Number(r.id)
         }
-        const rows = await this.client.execute({
-          sql: `SELECT data FROM ${this.table} WHERE id <= ? ORDER BY id`,
-          args: [lastId],
-        })
-        const records = rows.rows.flatMap((r) => JSON.parse(String(r.data)) as T[])
-        await this.client.batch(
+        const copy = moveSql(lastId)
+        const results = await this.client.batch(
           [
-            ...toStatements(records),
+            ...copy,
             { sql: `DELETE FROM ${this.table} WHERE id <= ?`, args: [lastId] },
+            `SELECT coalesce(sum(records), 0) AS n FROM ${this.table}`,
           ],
           'write',
         )
-        this.backlog -= records.length
-        return records.length
+        // The WAL is shared by every process on the database: what is left is the backlog.
+        this.backlog = Number(results.at(-1)!.rows[0]?.n ?? 0)
+        return results.slice(0, copy.length).reduce((n, r) => n + r.rowsAffected, 0)
       })
     this.moving = run
     return run

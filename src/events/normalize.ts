@@ -8,6 +8,7 @@ import {
   recordTime,
   refuse,
   truncateUtf8,
+  wellFormed,
   type RecordRejection,
 } from '../ingest/record.ts'
 import type { EventRecord, Severity } from './types.ts'
@@ -86,7 +87,7 @@ export function validateEvent(
   }
   const time = recordTime(r.ts, now, limits.maxAgeMs, limits.maxFutureMs)
   if (!time.ok) return time
-  const text = truncateUtf8(message, limits.maxMessageBytes)
+  const text = truncateUtf8(wellFormed(message), limits.maxMessageBytes)
   return {
     ok: true,
     event: {
@@ -94,7 +95,7 @@ export function validateEvent(
       source: source.name,
       kind: kind.name,
       severity,
-      subject,
+      subject: wellFormed(subject),
       message: text.text,
       attributes: attributes as Record<string, unknown>,
       truncated: text.truncated,

@@ -6,7 +6,7 @@ import { ValidationError } from '../errors.ts'
 import { decodeCursor, encodeCursor } from '../http/page-cursor.ts'
 import { CounterSet } from '../ingest/series.ts'
 import type { EventsMetrics } from './metrics.ts'
-import { deleteEventsBefore, insertEvents, maxEventId, selectEvents } from './store.ts'
+import { deleteEventsBefore, maxEventId, moveFromWal, selectEvents } from './store.ts'
 import type { EventPage, EventQuery, EventRecord } from './types.ts'
 
 /** EventsOptions are the events settings the service needs. */
@@ -69,7 +69,7 @@ export class EventsService {
 
   /** moveOnce moves one transaction's worth of WAL rows; returns the events moved. */
   moveOnce(): Promise<number> {
-    return this.wal.move(20_000, insertEvents)
+    return this.wal.move(20_000, moveFromWal)
   }
 
   /** drain waits for pending commits and moves everything in the WAL. */

@@ -1,29 +1,22 @@
 /** SQL over the `events` table; returns domain types. */
 import type { Client, InStatement, Row } from '@libsql/client'
-import type { EventRecord, Severity, StoredEvent } from './types.ts'
+import type { Severity, StoredEvent } from './types.ts'
 
-const rowsPerInsert = 500
-
-/** insertEvents builds the statements that store events. */
-export function insertEvents(events: EventRecord[]): InStatement[] {
-  const stmts: InStatement[] = []
-  for (let i = 0; i < events.length; i += rowsPerInsert) {
-    const part = events.slice(i, i + rowsPerInsert)
-    stmts.push({
-      sql: `INSERT INTO events (ts, source, kind, severity, subject, message, attributes, truncated) VALUES ${part.map(() => '(?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
-      args: part.flatMap((e) => [
-        e.ts,
-        e.source,
-        e.kind,
-        e.severity,
-        e.subject,
-        e.message,
-        JSON.stringify(e.attributes),
-        e.truncated ? 1 : 0,
-      ]),
-    })
-  }
-  return stmts
+/**
+ * moveFromWal copies the events of WAL rows with id ≤ `lastId` into `events`, in WAL order. It
+ * reads the WAL inside the mover's transaction, see `RecordWal.move`.
+ */
+export function moveFromWal(lastId: number): InStatement[] {
+  const v = (path: string) => `json_extract(j.value, '$.${path}')`
+  return [
+    {
+      sql: `INSERT INTO events (ts, source, kind, severity, subject, message, attributes, truncated)
+        SELECT ${v('ts')}, ${v('source')}, ${v('kind')}, ${v('severity')}, ${v('subject')},
+          ${v('message')}, json(${v('attributes')}), coalesce(${v('truncated')}, 0)
+        FROM event_wal w, json_each(w.data) j WHERE w.id <= ? ORDER BY w.id, j.key`,
+      args: [lastId],
+    },
+  ]
 }
 
 /** maxEventId is the largest stored id (0 when empty): the snapshot of a first page. */

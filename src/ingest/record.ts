@@ -114,6 +114,16 @@ export function recordLabels(
   return { ok: true, labels: rest }
 }
 
+const unsafeRe = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]|\0/g
+
+/**
+ * wellFormed replaces unpaired surrogates (text that is not valid UTF-8) and NUL (which SQLite's
+ * JSON functions cut text at) with U+FFFD.
+ */
+export function wellFormed(text: string): string {
+  return text.replace(unsafeRe, '\uFFFD')
+}
+
 const encoder = new TextEncoder()
 const decoder = new TextDecoder()
 

@@ -9,6 +9,7 @@ import {
   recordTime,
   refuse,
   truncateUtf8,
+  wellFormed,
   type RecordRejection,
 } from '../ingest/record.ts'
 
@@ -91,7 +92,7 @@ export function validateLog(
   if (!time.ok) return time
   const labels = recordLabels(r.labels, limits)
   if (!labels.ok) return labels
-  const message = truncateUtf8(r.message, limits.maxMessageBytes)
+  const message = truncateUtf8(wellFormed(r.message), limits.maxMessageBytes)
   return {
     ok: true,
     line: {

@@ -15,7 +15,7 @@ import { Tail, type TailFilter } from './tail.ts'
 import {
   deleteOlderThan,
   deleteOverSize,
-  insertLines,
+  moveFromWal,
   maxLogId,
   selectLogs,
   selectServices,
@@ -95,7 +95,7 @@ export class LogsService {
 
   /** moveOnce moves one transaction's worth of WAL rows; returns the lines moved. */
   async moveOnce(): Promise<number> {
-    const moved = await this.wal.move(moveRecords, insertLines)
+    const moved = await this.wal.move(moveRecords, moveFromWal)
     if (moved) this.report.moved(moved)
     return moved
   }

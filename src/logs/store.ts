@@ -1,33 +1,26 @@
 /** SQL over the `logs` table and its FTS5 index; returns domain types. */
 import type { Client, InStatement, Row } from '@libsql/client'
 import { levelRank } from './normalize.ts'
-import { levels, type Level, type LogLine, type ServiceSummary, type StoredLog } from './types.ts'
+import { levels, type Level, type ServiceSummary, type StoredLog } from './types.ts'
 
-const rowsPerInsert = 500
-
-/** insertLines builds the statements that store lines (the FTS triggers index them). */
-export function insertLines(lines: LogLine[]): InStatement[] {
-  const stmts: InStatement[] = []
-  for (let i = 0; i < lines.length; i += rowsPerInsert) {
-    const part = lines.slice(i, i + rowsPerInsert)
-    stmts.push({
-      sql: `INSERT INTO logs (ts, service, level, message, labels, truncated, size) VALUES ${part.map(() => '(?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
-      args: part.flatMap((l) => {
-        const labels = JSON.stringify(l.labels)
-        return [
-          l.ts,
-          l.service,
-          levelRank(l.level),
-          l.message,
-          labels,
-          l.truncated ? 1 : 0,
-          // Bytes of UTF-16 text are a fair, cheap stand-in for the stored size.
-          l.message.length + labels.length + l.service.length + 24,
-        ]
-      }),
-    })
-  }
-  return stmts
+/**
+ * moveFromWal copies the lines of WAL rows with id ≤ `lastId` into `logs`, in WAL order (the FTS
+ * triggers index them). It reads the WAL inside the mover's transaction, see `RecordWal.move`.
+ */
+export function moveFromWal(lastId: number): InStatement[] {
+  const v = (path: string) => `json_extract(j.value, '$.${path}')`
+  const rank = `CASE ${v('level')} ${levels.map((l, i) => `WHEN '${l}' THEN ${i}`).join(' ')} ELSE 1 END`
+  return [
+    {
+      sql: `INSERT INTO logs (ts, service, level, message, labels, truncated, size)
+        SELECT ${v('ts')}, ${v('service')}, ${rank}, ${v('message')}, json(${v('labels')}),
+          coalesce(${v('truncated')}, 0),
+          -- characters are a fair, cheap stand-in for the stored size
+          length(${v('message')}) + length(${v('labels')}) + length(${v('service')}) + 24
+        FROM log_wal w, json_each(w.data) j WHERE w.id <= ? ORDER BY w.id, j.key`,
+      args: [lastId],
+    },
+  ]
 }
 
 /** maxLogId is the largest stored id (0 when empty): the snapshot of a first page. */

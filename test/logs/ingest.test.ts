@@ -164,3 +164,23 @@ describe('logs ingest', () => {
     expect((await post(app, '/api/v1/ingest/logs', { logs })).status).toBe(200)
   })
 })
+
+describe('logs ingest of text that is not valid UTF-8', () => {
+  it('stores unpaired surrogates and NUL in messages and event attributes as U+FFFD, not cut or failing', async () => {
+    const app = await setup()
+    const res = await post(app, '/api/v1/ingest/logs', {
+      logs: [line('api', 'half \ud800 a pair, a \u0000 NUL, then 😀')],
+    })
+    expect(res.status).toBe(200)
+    const ev = await post(app, '/api/v1/ingest/events', {
+      events: [{ source: 'ci', kind: 'deploy', attributes: { ['k\udc00']: 'v\ud800\u0000!' } }],
+    })
+    expect(ev.status).toBe(200)
+    expect(await app.logs.drain()).toBe(1)
+    expect(await app.events.drain()).toBe(1)
+    const { body } = await get<{ logs: { message: string }[] }>(app, '/api/v1/logs/api')
+    expect(body.logs[0]!.message).toBe('half \ufffd a pair, a \ufffd NUL, then 😀')
+    const events = await get<{ events: { attributes: unknown }[] }>(app, '/api/v1/events')
+    expect(events.body.events[0]!.attributes).toEqual({ 'k\ufffd': 'v\ufffd\ufffd!' })
+  })
+})
