@@ -1,7 +1,10 @@
 import { afterEach, describe, expect, it } from 'bun:test'
 import { eventsTask } from '../../src/events/index.ts'
 import { runRecordTasks } from '../../src/ingest/runner.ts'
-import { logsTask } from '../../src/logs/index.ts'
+import { Registry } from 'prom-client'
+import { Bus } from '../../src/bus.ts'
+import { openDatabase } from '../../src/db/client.ts'
+import { LogsService, logsTask, registerLogsMetrics } from '../../src/logs/index.ts'
 import { makeApp, type TestApp } from '../helpers/app.ts'
 import { get, line, post } from '../helpers/records.ts'
 
@@ -69,5 +72,31 @@ describe('runner', () => {
       severity: 'info',
     })
     expect(ev.body.series[0]!.points.at(-1)![1]).toBe(31)
+  })
+})
+
+describe('two movers on one database', () => {
+  it('moveOnce() from two replicas at once stores every line exactly once', async () => {
+    t = await makeApp()
+    const other = await openDatabase(t.config.dbUrl)
+    const replica = await LogsService.open(
+      other.client,
+      t.config.logs,
+      Date.now,
+      new Bus(),
+      registerLogsMetrics(new Registry()),
+    )
+    for (let i = 0; i < 20; i++) {
+      await post(t, '/api/v1/ingest/logs', {
+        logs: Array.from({ length: 50 }, (_, j) => line('api', `r${i} l${j}`)),
+      })
+    }
+    await Promise.all([t.logs.drain(), replica.drain(), t.logs.drain(), replica.drain()])
+    const rows = await t.db.client.execute(
+      'SELECT count(*) AS n, count(DISTINCT message) AS d FROM logs',
+    )
+    expect([Number(rows.rows[0]!.n), Number(rows.rows[0]!.d)]).toEqual([1000, 1000])
+    expect(t.logs.backlog).toBe(0)
+    other.close()
   })
 })
