@@ -58,10 +58,12 @@ export class RecordWal<T> {
 
   /** commit resolves once the records are on disk; 503 when the backlog is full. */
   commit(records: T[]): Promise<void> {
-    if (this.queued + this.backlog + records.length > this.maxBacklog) {
+    // An empty WAL takes any one batch, so a batch bigger than the limit is not refused forever.
+    const waiting = this.queued + this.backlog
+    if (waiting > 0 && waiting + records.length > this.maxBacklog) {
       return Promise.reject(
         new UnavailableError(
-          `ingest is saturated (${this.queued + this.backlog} records wait to be indexed; ${this.setting}); retry shortly`,
+          `ingest is saturated (${waiting} records wait to be indexed; ${this.setting}); retry shortly`,
           { code: 'overloaded', retryAfterSeconds: 1 },
         ),
       )

@@ -5,7 +5,7 @@
  */
 import type { Context } from 'hono'
 import type { AppEnv } from '../app-env.ts'
-import { ValidationError } from '../errors.ts'
+import { UnavailableError, ValidationError } from '../errors.ts'
 import { readJsonBody } from '../http/body.ts'
 import type { RecordRejection } from './record.ts'
 
@@ -81,6 +81,11 @@ export async function ingestRecords<T extends { truncated: boolean }>(
       { code: 'nothing_accepted', details: reply },
     )
   }
-  await store(valid)
+  try {
+    await store(valid)
+  } catch (err) {
+    if (err instanceof UnavailableError) metricsReport.rejected('overloaded', valid.length)
+    throw err
+  }
   return c.json(reply)
 }

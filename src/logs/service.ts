@@ -78,11 +78,13 @@ export class LogsService {
     if (lines.length === 0) return
     await this.wal.commit(lines)
     let truncated = 0
+    const byLevel = new Map<string, number>()
     for (const l of lines) {
       this.counts.add({ service: l.service, level: l.level })
-      this.report.ingested(l.level, 1)
+      byLevel.set(l.level, (byLevel.get(l.level) ?? 0) + 1)
       if (l.truncated) truncated++
     }
+    for (const [level, n] of byLevel) this.report.ingested(level, n)
     if (truncated) this.report.truncated(truncated)
     this.bus.publish('logs', lines)
     if (this.wal.backlog >= 5000) this.wake()

@@ -160,8 +160,16 @@ describe('logs ingest', () => {
     expect(res.status).toBe(503)
     expect(res.headers.get('retry-after')).toBe('1')
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('overloaded')
+    expect(await counter(app, 'vigil_ingest_rejected_total{reason="overloaded"}')).toBe(600)
     await app.logs.drain()
     expect((await post(app, '/api/v1/ingest/logs', { logs })).status).toBe(200)
+  })
+
+  it('takes one batch bigger than VIGIL_LOGS_MAX_BACKLOG when nothing waits, so it is not refused forever', async () => {
+    const app = await setup({ VIGIL_LOGS_MAX_BACKLOG: '1000', VIGIL_INGEST_MAX_RECORDS: '2000' })
+    const logs = Array.from({ length: 1500 }, (_, i) => line('api', `m${i}`))
+    expect((await post(app, '/api/v1/ingest/logs', { logs })).status).toBe(200)
+    expect((await post(app, '/api/v1/ingest/logs', { logs })).status).toBe(503)
   })
 })
 
