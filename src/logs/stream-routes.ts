@@ -11,7 +11,8 @@ import { auditRead } from '../audit/record.ts'
 import { requires } from '../auth/guard.ts'
 import { ForbiddenError, ValidationError } from '../errors.ts'
 import { parseQuery } from '../http/validate.ts'
-import { upgradeWebSocket } from '../runtime/index.ts'
+import { upgradeWebSocket, type Socket } from '../runtime/index.ts'
+import type { LogsMetrics } from './metrics.ts'
 import { tailQuery } from './params.ts'
 import { pathService, presentLog } from './routes.ts'
 import type { Tail } from './tail.ts'
@@ -31,6 +32,31 @@ async function openTail(c: Context<AppEnv>, transport: string): Promise<Tail> {
     throw err
   }
   return tail
+}
+
+/** maxBufferedBytes is how much a WebSocket may have unsent before lines are dropped for it. */
+const maxBufferedBytes = 1024 * 1024
+
+/** pump sends a tail's lines over a WebSocket until the tail closes. */
+async function pump(tail: Tail, socket: Socket, report: LogsMetrics): Promise<void> {
+  let owed = 0
+  while (!tail.isClosed) {
+    const batch = await tail.next(heartbeatMs)
+    if (tail.isClosed) break
+    if (socket.buffered() > maxBufferedBytes) {
+      // The client reads slower than lines arrive: drop here too, and say so once it catches up.
+      owed += batch.dropped + batch.lines.length
+      report.dropped(batch.lines.length)
+      continue
+    }
+    const dropped = owed + batch.dropped
+    owed = 0
+    if (dropped) socket.send(JSON.stringify({ type: 'dropped', dropped }))
+    for (const line of batch.lines) {
+      socket.send(JSON.stringify({ type: 'log', log: presentLog(line) }))
+    }
+    if (!dropped && batch.lines.length === 0) socket.send(JSON.stringify({ type: 'heartbeat' }))
+  }
 }
 
 function sameOrigin(c: Context<AppEnv>): boolean {
@@ -75,8 +101,12 @@ export const streamRoutes = new Hono<AppEnv>()
       throw new ValidationError('this route speaks WebSocket only', { code: 'websocket_required' })
     }
     const tail = await openTail(c, 'websocket')
+    const report = c.var.deps.logsReport
+    // A handshake the client abandons never opens: do not keep its tail.
+    const abandoned = setTimeout(() => tail.close(), 10_000)
     const res = upgradeWebSocket(c.req.raw, c.env?.upgrade, {
       open(socket) {
+        clearTimeout(abandoned)
         tail.onClose(() => {
           try {
             socket.close(1001, 'closing')
@@ -84,27 +114,14 @@ export const streamRoutes = new Hono<AppEnv>()
             // already closed by the client
           }
         })
-        void (async () => {
-          while (!tail.isClosed) {
-            const batch = await tail.next(heartbeatMs)
-            if (tail.isClosed) break
-            if (batch.dropped) {
-              socket.send(JSON.stringify({ type: 'dropped', dropped: batch.dropped }))
-            }
-            for (const line of batch.lines) {
-              socket.send(JSON.stringify({ type: 'log', log: presentLog(line) }))
-            }
-            if (!batch.dropped && batch.lines.length === 0) {
-              socket.send(JSON.stringify({ type: 'heartbeat' }))
-            }
-          }
-        })()
+        void pump(tail, socket, report)
       },
       close() {
         tail.close()
       },
     })
     if (!res) {
+      clearTimeout(abandoned)
       tail.close()
       throw new ValidationError('cannot upgrade to WebSocket here', { code: 'websocket_required' })
     }

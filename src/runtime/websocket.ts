@@ -8,6 +8,8 @@
 export interface Socket {
   send(text: string): void
   close(code?: number, reason?: string): void
+  /** buffered is how many bytes were sent but not yet written to the network. */
+  buffered(): number
 }
 
 /** SocketHandlers react to one connection's life. */
@@ -26,6 +28,7 @@ declare const Deno:
         socket: {
           send(t: string): void
           close(code?: number, reason?: string): void
+          bufferedAmount: number
           onopen: (() => void) | null
           onmessage: ((e: { data: unknown }) => void) | null
           onclose: (() => void) | null
@@ -48,7 +51,11 @@ export function upgradeWebSocket(
   if (upgrade) return upgrade(req, handlers) ? new Response(null) : undefined
   if (typeof Deno !== 'undefined') {
     const { socket, response } = Deno.upgradeWebSocket(req)
-    const s: Socket = { send: (t) => socket.send(t), close: (c, r) => socket.close(c, r) }
+    const s: Socket = {
+      send: (t) => socket.send(t),
+      close: (c, r) => socket.close(c, r),
+      buffered: () => socket.bufferedAmount,
+    }
     socket.onopen = () => handlers.open(s)
     socket.onmessage = (e) => handlers.message?.(s, String(e.data))
     socket.onclose = () => handlers.close()
@@ -61,10 +68,15 @@ interface BunSocket {
   data: { handlers: SocketHandlers; socket?: Socket }
   send(text: string): void
   close(code?: number, reason?: string): void
+  getBufferedAmount(): number
 }
 
 function wrap(ws: BunSocket): Socket {
-  ws.data.socket ??= { send: (t) => void ws.send(t), close: (c, r) => ws.close(c, r) }
+  ws.data.socket ??= {
+    send: (t) => void ws.send(t),
+    close: (c, r) => ws.close(c, r),
+    buffered: () => ws.getBufferedAmount(),
+  }
   return ws.data.socket
 }
 

@@ -117,6 +117,38 @@ describe('live tail over a real server', () => {
     await reader.cancel()
   }, 60_000)
 
+  it('a slow SSE client gets a dropped event instead of slowing ingest', async () => {
+    const sse = await fetch(`${base}/api/v1/logs/slow/stream`, { headers: t.headers })
+    const reader = sse.body!.getReader()
+    await reader.read() // connected; then stop reading while lines pour in
+    const big = 'x'.repeat(4000)
+    const started = performance.now()
+    for (let b = 0; b < 20; b++) {
+      const res = await fetch(`${base}/api/v1/ingest/logs`, {
+        method: 'POST',
+        headers: { ...t.headers, 'Content-Type': 'application/json' },
+        body: JSON.stringify({
+          logs: Array.from({ length: 1000 }, (_, i) => line('slow', `${b}-${i} ${big}`)),
+        }),
+      })
+      expect(res.status).toBe(200)
+    }
+    const ingestMs = performance.now() - started
+    let text = ''
+    const decoder = new TextDecoder()
+    const until = Date.now() + 20_000
+    while (!text.includes('event: dropped') && Date.now() < until) {
+      const { value, done } = await reader.read()
+      if (done) break
+      text += decoder.decode(value)
+      if (text.length > 1e6) text = text.slice(-100_000)
+    }
+    await reader.cancel()
+    expect(text).toMatch(/event: dropped\ndata: \{"dropped":\d+\}/)
+    expect(await counter(t, 'vigil_logs_tail_dropped_total')).toBeGreaterThan(0)
+    expect(ingestMs).toBeLessThan(15_000)
+  }, 40_000)
+
   it('refuses a WebSocket from another origin and a tail without logs:read', async () => {
     const res = await fetch(`${base}/ws/logs/api`, {
       headers: { ...t.headers, Upgrade: 'websocket', Origin: 'https://evil.example' },
