@@ -137,8 +137,3 @@ export function truncateUtf8(text: string, maxBytes: number): { text: string; tr
   while (end > 0 && (bytes[end]! & 0xc0) === 0x80) end--
   return { text: decoder.decode(bytes.subarray(0, end)), truncated: true }
 }
-
-/** utf8Bytes counts the UTF-8 bytes of `text`. */
-export function utf8Bytes(text: string): number {
-  return encoder.encode(text).length
-}
