@@ -88,7 +88,7 @@ export function serve(options: ServeOptions): Server {
         }),
       websocket: bunWebSocket,
       maxRequestBodySize: options.maxRequestBodySize,
-      // Long enough for SSE heartbeats (every 15 s) to keep a stream open.
+      // Long enough for the live tail's heartbeats (every 5 s) to keep a stream open.
       idleTimeout: 60,
     })
     return {
