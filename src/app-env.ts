@@ -1,4 +1,9 @@
 /** The Hono environment shared by every sub-app: the dependencies and per-request variables. */
+import type { Bus } from './bus.ts'
+import type { EventsService } from './events/service.ts'
+import type { LogsMetrics } from './logs/metrics.ts'
+import type { LogsService } from './logs/service.ts'
+import type { Upgrader } from './runtime/index.ts'
 import type { AuditStore } from './audit/store.ts'
 import type { Auth } from './auth/service.ts'
 import type { Principal } from './auth/types.ts'
@@ -21,13 +26,17 @@ export interface AppDeps {
   audit: AuditStore
   metricsEngine: MetricsEngine
   metricsReport: EngineMetrics
+  bus: Bus
+  logs: LogsService
+  logsReport: LogsMetrics
+  events: EventsService
   startedAt: number
   now: () => number
 }
 
 /** AppEnv types `c.var` in every route. */
 export interface AppEnv {
-  Bindings: { remoteAddress?: string | undefined }
+  Bindings: { remoteAddress?: string | undefined; upgrade?: Upgrader | undefined }
   Variables: {
     deps: AppDeps
     requestId: string

@@ -11,6 +11,9 @@ import { auditStateChanges, authorize } from './auth/middleware.ts'
 import { authRoutes } from './auth/routes.tsx'
 import { settingsRoutes } from './auth/settings-routes.tsx'
 import { dashboardRoutes } from './dashboard/routes.tsx'
+import { eventsRoutes } from './events/index.ts'
+import { plainRoutes } from './ingest/routes.ts'
+import { logsRoutes, streamRoutes } from './logs/index.ts'
 import { metricsPageRoutes } from './metrics/page.tsx'
 import { promApiRoutes } from './metrics/prom-api.ts'
 import { metricsRoutes } from './metrics/routes.ts'
@@ -57,6 +60,10 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/', auditRoutes)
   app.route('/', settingsRoutes)
   app.route('/', metricsRoutes)
+  app.route('/', logsRoutes)
+  app.route('/', streamRoutes)
+  app.route('/', eventsRoutes)
+  app.route('/', plainRoutes)
   app.route('/', metricsPageRoutes)
   app.route('/prometheus/api/v1', promApiRoutes)
   app.route('/', dashboardRoutes)

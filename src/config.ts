@@ -200,7 +200,7 @@ export const settings = {
     flag: 'ingest-max-name-bytes',
     file: 'ingest_max_name_bytes',
     default: '128',
-    doc: 'Longest metric name, in bytes.',
+    doc: 'Longest metric name, log service name, event source or kind, in bytes.',
     schema: count(8, 4096),
   },
   ingestMaxValueBytes: {
@@ -243,6 +243,54 @@ export const settings = {
     doc: 'Samples waiting for a WAL commit before ingest answers 503 with Retry-After.',
     schema: count(1000, 1e9),
   },
+  ingestMaxRecords: {
+    env: 'VIGIL_INGEST_MAX_RECORDS',
+    flag: 'ingest-max-records',
+    file: 'ingest_max_records',
+    default: '10000',
+    doc: 'Most log lines or events one ingest request may carry.',
+    schema: count(1, 1e6),
+  },
+  logsRetention: {
+    env: 'VIGIL_LOGS_RETENTION',
+    flag: 'logs-retention',
+    file: 'logs_retention',
+    default: '7d',
+    doc: 'How long log lines are kept; ingest refuses lines older than this.',
+    schema: duration(3_600_000, 3650 * 86_400_000),
+  },
+  logsMaxSize: {
+    env: 'VIGIL_LOGS_MAX_SIZE',
+    flag: 'logs-max-size',
+    file: 'logs_max_size',
+    default: '0',
+    doc: 'Cap on stored log bytes (messages and labels); over it the oldest lines go first. 0: no cap.',
+    schema: size(0, 2 ** 50),
+  },
+  logsMaxMessage: {
+    env: 'VIGIL_LOGS_MAX_MESSAGE',
+    flag: 'logs-max-message',
+    file: 'logs_max_message',
+    default: '64KiB',
+    doc: 'Longest log message or event message kept; longer ones are truncated and flagged.',
+    schema: size(256, 16 * 1024 * 1024),
+  },
+  logsMaxBacklog: {
+    env: 'VIGIL_LOGS_MAX_BACKLOG',
+    flag: 'logs-max-backlog',
+    file: 'logs_max_backlog',
+    default: '1000000',
+    doc: 'Log lines or events accepted but not yet indexed before ingest answers 503 with Retry-After.',
+    schema: count(1000, 1e9),
+  },
+  eventsRetention: {
+    env: 'VIGIL_EVENTS_RETENTION',
+    flag: 'events-retention',
+    file: 'events_retention',
+    default: '30d',
+    doc: 'How long events are kept; ingest refuses events older than this.',
+    schema: duration(3_600_000, 3650 * 86_400_000),
+  },
 } satisfies Record<string, Setting>
 
 /** SettingKey names one setting. */
@@ -269,7 +317,15 @@ export interface Config {
     maxValueBytes: number
     maxFutureMs: number
     maxBodyBytes: number
+    maxRecords: number
   }
+  logs: {
+    retentionMs: number
+    maxBytes: number
+    maxMessageBytes: number
+    maxBacklog: number
+  }
+  events: { retentionMs: number }
   configFile: string | undefined
 }
 
@@ -341,7 +397,15 @@ export function loadConfig(
       maxValueBytes: parsed.ingestMaxValueBytes as number,
       maxFutureMs: parsed.ingestMaxFuture as number,
       maxBodyBytes: parsed.ingestMaxBody as number,
+      maxRecords: parsed.ingestMaxRecords as number,
     },
+    logs: {
+      retentionMs: parsed.logsRetention as number,
+      maxBytes: parsed.logsMaxSize as number,
+      maxMessageBytes: parsed.logsMaxMessage as number,
+      maxBacklog: parsed.logsMaxBacklog as number,
+    },
+    events: { retentionMs: parsed.eventsRetention as number },
     configFile,
   }
 }

@@ -10,6 +10,11 @@ import { redactedConfig, type Config } from '../config.ts'
 import { openDatabase, redactUrl, type Database } from '../db/client.ts'
 import { migrate } from '../db/migrate.ts'
 import { createLogger, fileSink, stdoutSink, type Logger } from '../obs/logger.ts'
+import { Bus } from '../bus.ts'
+import { EventsService, eventsTask, registerEventsMetrics } from '../events/index.ts'
+import { recordRejectReasons } from '../ingest/record.ts'
+import { runRecordTasks } from '../ingest/runner.ts'
+import { LogsService, logsTask, registerLogsMetrics } from '../logs/index.ts'
 import { MetricsEngine } from '../metrics/engine.ts'
 import { registerMetricsMetrics } from '../metrics/metrics.ts'
 import { createMetrics } from '../obs/metrics.ts'
@@ -78,8 +83,27 @@ export async function start(
     () => db.releaseFreePages(),
   )
   metricsReport.watchHead(() => metricsEngine.headSamples)
+  const bus = new Bus((topic, err) => logger.error('bus subscriber failed', { topic, err }))
+  const logsReport = registerLogsMetrics(metrics.registry)
+  for (const reason of recordRejectReasons) metricsReport.rejected(reason, 0)
+  const logs = await LogsService.open(db.client, { ...config.logs }, now, bus, logsReport)
+  const events = await EventsService.open(
+    db.client,
+    { retentionMs: config.events.retentionMs, maxBacklog: config.logs.maxBacklog },
+    now,
+    bus,
+    registerEventsMetrics(metrics.registry),
+  )
   const loops = new AbortController()
-  const background = metricsEngine.run(loops.signal)
+  const background = Promise.all([
+    metricsEngine.run(loops.signal),
+    runRecordTasks(
+      [logsTask(logs, metricsEngine), eventsTask(events, metricsEngine)],
+      loops.signal,
+      logger,
+      now,
+    ),
+  ])
   const app = createApp({
     config,
     db,
@@ -90,6 +114,10 @@ export async function start(
     audit,
     metricsEngine,
     metricsReport,
+    bus,
+    logs,
+    logsReport,
+    events,
     startedAt,
     now,
   })
@@ -124,11 +152,15 @@ export async function start(
     stopping ??= (async () => {
       lifecycle.draining = true
       logger.info('shutting down', { reason, timeout_ms: config.shutdownTimeoutMs })
+      // Live tails never end on their own: close them so the drain below does not wait for them.
+      logs.closeTails()
       const drained = await within(server.stop(), config.shutdownTimeoutMs)
       if (!drained) logger.warn('in-flight requests did not finish in time; closing anyway')
       loops.abort()
       await within(
-        Promise.all([background, metricsEngine.close()]).then(() => undefined),
+        Promise.all([background, metricsEngine.close(), logs.close(), events.close()]).then(
+          () => undefined,
+        ),
         10_000,
       )
       db.close()

@@ -4,9 +4,11 @@ import m0 from '../../migrations/0000_init.sql' with { type: 'text' }
 import m1 from '../../migrations/0001_identity.sql' with { type: 'text' }
 import m2 from '../../migrations/0002_audit_append_only.sql' with { type: 'text' }
 import m3 from '../../migrations/0003_metrics.sql' with { type: 'text' }
+import m4 from '../../migrations/0004_logs_events.sql' with { type: 'text' }
+import m5 from '../../migrations/0005_logs_fts.sql' with { type: 'text' }
 
 /** embeddedMigrations is the drizzle journal with the SQL of each entry, by tag. */
 export const embeddedMigrations = {
   journal,
-  sql: { '0000_init': m0, '0001_identity': m1, '0002_audit_append_only': m2, '0003_metrics': m3 } as Record<string, string>,
+  sql: { '0000_init': m0, '0001_identity': m1, '0002_audit_append_only': m2, '0003_metrics': m3, '0004_logs_events': m4, '0005_logs_fts': m5 } as Record<string, string>,
 }

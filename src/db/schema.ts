@@ -150,3 +150,56 @@ export const metricChunks = sqliteTable(
     index('metric_chunks_tier_end').on(t.tier, t.endTs),
   ],
 )
+
+/**
+ * logWal holds each accepted batch of log lines (JSON) until the mover has put them in `logs`;
+ * a 2xx on ingest means the batch's row is committed. The mover deletes the rows it moved in
+ * the same transaction as the insert, so a restart continues with exactly what is left.
+ */
+export const logWal = sqliteTable('log_wal', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  data: text('data').notNull(),
+  records: integer('records').notNull(),
+  createdAt: integer('created_at').notNull(),
+})
+
+/** logs are stored log lines; `logs_fts` (a custom migration) indexes `message` with FTS5. */
+export const logs = sqliteTable(
+  'logs',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    ts: integer('ts').notNull(),
+    service: text('service').notNull(),
+    level: integer('level').notNull(),
+    message: text('message').notNull(),
+    labels: text('labels').notNull(),
+    truncated: integer('truncated', { mode: 'boolean' }).notNull().default(false),
+    size: integer('size').notNull(),
+  },
+  (t) => [index('logs_service_ts').on(t.service, t.ts, t.id), index('logs_ts').on(t.ts)],
+)
+
+/** eventWal holds each accepted batch of events (JSON) until the mover has put them in `events`. */
+export const eventWal = sqliteTable('event_wal', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  data: text('data').notNull(),
+  records: integer('records').notNull(),
+  createdAt: integer('created_at').notNull(),
+})
+
+/** events are discrete happenings: deploys, restarts, config changes, Kubernetes events, drift. */
+export const events = sqliteTable(
+  'events',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    ts: integer('ts').notNull(),
+    source: text('source').notNull(),
+    kind: text('kind').notNull(),
+    severity: text('severity').notNull(),
+    subject: text('subject').notNull(),
+    message: text('message').notNull(),
+    attributes: text('attributes').notNull(),
+    truncated: integer('truncated', { mode: 'boolean' }).notNull().default(false),
+  },
+  (t) => [index('events_ts').on(t.ts, t.id), index('events_source_ts').on(t.source, t.ts)],
+)

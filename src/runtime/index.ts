@@ -2,6 +2,10 @@
  * The runtime layer: everything that differs between Bun and Deno (the HTTP listener, runtime
  * name and version) lives here so the rest of vigil runs on both unchanged.
  */
+import { bunWebSocket, type SocketHandlers, type Upgrader } from './websocket.ts'
+
+export { upgradeWebSocket, type Socket, type SocketHandlers, type Upgrader } from './websocket.ts'
+
 declare const Deno: {
   version: { deno: string }
   serve(
@@ -60,6 +64,8 @@ export interface ServeOptions {
 /** ConnectionEnv tells the app about the connection a request came on. */
 export interface ConnectionEnv {
   remoteAddress: string | undefined
+  /** upgrade turns the request into a WebSocket (Bun); absent where the runtime does it itself. */
+  upgrade?: Upgrader | undefined
 }
 
 /** Server is a running listener; `stop` stops accepting and resolves once in-flight requests end. */
@@ -72,12 +78,17 @@ export interface Server {
 /** serve starts the HTTP listener of the current runtime. */
 export function serve(options: ServeOptions): Server {
   if (typeof Bun !== 'undefined') {
-    const server = Bun.serve({
+    const server = Bun.serve<{ handlers: SocketHandlers }>({
       port: options.port,
       hostname: options.hostname,
-      fetch: (req, server) => options.fetch(req, { remoteAddress: server.requestIP(req)?.address }),
+      fetch: (req, server) =>
+        options.fetch(req, {
+          remoteAddress: server.requestIP(req)?.address,
+          upgrade: (r, handlers) => server.upgrade(r, { data: { handlers } }),
+        }),
+      websocket: bunWebSocket,
       maxRequestBodySize: options.maxRequestBodySize,
-      // Long enough for SSE heartbeats (every 15 s) to keep a stream open.
+      // Long enough for the live tail's heartbeats (every 5 s) to keep a stream open.
       idleTimeout: 60,
     })
     return {

@@ -14,6 +14,9 @@ import { MetricsEngine } from '../../src/metrics/engine.ts'
 import { registerMetricsMetrics } from '../../src/metrics/metrics.ts'
 import { createMetrics, type Metrics } from '../../src/obs/metrics.ts'
 import type { Lifecycle } from '../../src/system/index.ts'
+import { Bus } from '../../src/bus.ts'
+import { EventsService, registerEventsMetrics } from '../../src/events/index.ts'
+import { LogsService, registerLogsMetrics } from '../../src/logs/index.ts'
 
 /** TestApp is an app with everything a test wants to look at. */
 export interface TestApp {
@@ -27,6 +30,9 @@ export interface TestApp {
   auth: Auth
   audit: AuditStore
   engine: MetricsEngine
+  bus: Bus
+  logs: LogsService
+  events: EventsService
   /** An Authorization header with every permission, for tests that are not about access. */
   headers: Record<string, string>
   dir: string
@@ -59,7 +65,26 @@ export async function makeApp(
     options.migrated === false
       ? (undefined as unknown as MetricsEngine)
       : await MetricsEngine.open(db.client, config.metrics, now, logger, metricsReport)
+  const bus = new Bus()
+  const logsReport = registerLogsMetrics(metrics.registry)
+  const unmigrated = options.migrated === false
+  const logs = unmigrated
+    ? (undefined as unknown as LogsService)
+    : await LogsService.open(db.client, { ...config.logs }, now, bus, logsReport)
+  const events = unmigrated
+    ? (undefined as unknown as EventsService)
+    : await EventsService.open(
+        db.client,
+        { retentionMs: config.events.retentionMs, maxBacklog: config.logs.maxBacklog },
+        now,
+        bus,
+        registerEventsMetrics(metrics.registry),
+      )
   const app = createApp({
+    bus,
+    logs,
+    logsReport,
+    events,
     metricsEngine,
     metricsReport,
     auth,
@@ -94,6 +119,9 @@ export async function makeApp(
     auth,
     audit,
     engine: metricsEngine,
+    bus,
+    logs,
+    events,
     dir,
     close() {
       db.close()

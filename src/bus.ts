@@ -1,0 +1,60 @@
+/**
+ * The typed in-process bus: producers publish what has just become durable (samples, log lines,
+ * events) and any number of subscribers (live tail, the detector) react. Delivery is synchronous
+ * and a throwing subscriber never reaches the publisher; slow consumers must queue on their own.
+ */
+import type { LogLine } from './logs/types.ts'
+import type { EventRecord } from './events/types.ts'
+
+/** BusSample is one durable sample as the bus carries it. */
+export interface BusSample {
+  labels: Record<string, string>
+  t: number
+  v: number
+}
+
+/** BusTopics maps each topic to what one publication carries. */
+export interface BusTopics {
+  samples: BusSample[]
+  logs: LogLine[]
+  events: EventRecord[]
+}
+
+/** BusTopic names one topic. */
+export type BusTopic = keyof BusTopics
+
+type Handler<T extends BusTopic> = (payload: BusTopics[T]) => void
+
+/** Bus publishes typed payloads to the subscribers of a topic. */
+export class Bus {
+  private readonly handlers: { [T in BusTopic]: Set<Handler<T>> } = {
+    samples: new Set(),
+    logs: new Set(),
+    events: new Set(),
+  }
+
+  constructor(private readonly onError: (topic: BusTopic, err: unknown) => void = () => {}) {}
+
+  /** subscribe calls `handler` for every publication on `topic` until the returned function runs. */
+  subscribe<T extends BusTopic>(topic: T, handler: Handler<T>): () => void {
+    const set = this.handlers[topic] as Set<Handler<T>>
+    set.add(handler)
+    return () => void set.delete(handler)
+  }
+
+  /** publish hands `payload` to every subscriber of `topic`. */
+  publish<T extends BusTopic>(topic: T, payload: BusTopics[T]): void {
+    for (const handler of this.handlers[topic] as Set<Handler<T>>) {
+      try {
+        handler(payload)
+      } catch (err) {
+        this.onError(topic, err)
+      }
+    }
+  }
+
+  /** subscribers counts the subscribers of `topic`. */
+  subscribers(topic: BusTopic): number {
+    return this.handlers[topic].size
+  }
+}

@@ -1,0 +1,117 @@
+/** The events service: durable ingest through the WAL, the mover, queries and retention. */
+import type { Client } from '@libsql/client'
+import type { Bus } from '../bus.ts'
+import { RecordWal } from '../db/record-wal.ts'
+import { ValidationError } from '../errors.ts'
+import { decodeCursor, encodeCursor } from '../http/page-cursor.ts'
+import { CounterSet } from '../ingest/series.ts'
+import type { EventsMetrics } from './metrics.ts'
+import { deleteEventsBefore, maxEventId, moveFromWal, selectEvents } from './store.ts'
+import type { EventPage, EventQuery, EventRecord } from './types.ts'
+
+/** EventsOptions are the events settings the service needs. */
+export interface EventsOptions {
+  retentionMs: number
+  maxBacklog: number
+}
+
+/** EventsService stores and serves events. */
+export class EventsService {
+  /** counts are events accepted since start, by source, kind, severity (vigil_events_total). */
+  readonly counts = new CounterSet()
+  private wake: () => void = () => {}
+
+  private constructor(
+    private readonly client: Client,
+    readonly options: EventsOptions,
+    private readonly now: () => number,
+    private readonly bus: Bus,
+    private readonly report: EventsMetrics,
+    private readonly wal: RecordWal<EventRecord>,
+  ) {
+    report.watchBacklog(() => wal.backlog + wal.queued)
+  }
+
+  /** open builds the service; events a previous run left in the WAL are moved by the runner. */
+  static async open(
+    client: Client,
+    options: EventsOptions,
+    now: () => number,
+    bus: Bus,
+    report: EventsMetrics,
+  ): Promise<EventsService> {
+    const wal = await RecordWal.open<EventRecord>(
+      client,
+      'event_wal',
+      now,
+      options.maxBacklog,
+      'VIGIL_LOGS_MAX_BACKLOG',
+    )
+    return new EventsService(client, options, now, bus, report, wal)
+  }
+
+  /** ingest resolves once the events are durable, then counts and publishes them. */
+  async ingest(events: EventRecord[]): Promise<void> {
+    if (events.length === 0) return
+    await this.wal.commit(events)
+    for (const e of events) {
+      this.counts.add({ source: e.source, kind: e.kind, severity: e.severity })
+    }
+    this.report.ingested(events.length)
+    this.bus.publish('events', events)
+    if (this.wal.backlog >= 5000) this.wake()
+  }
+
+  /** onBacklog sets what ingest calls when enough events wait for the mover. */
+  onBacklog(wake: () => void): void {
+    this.wake = wake
+  }
+
+  /** moveOnce moves one transaction's worth of WAL rows; returns the events moved. */
+  moveOnce(): Promise<number> {
+    return this.wal.move(20_000, moveFromWal)
+  }
+
+  /** drain waits for pending commits and moves everything in the WAL. */
+  async drain(): Promise<number> {
+    await this.wal.idle()
+    let total = 0
+    for (let n = await this.moveOnce(); n > 0; n = await this.moveOnce()) total += n
+    return total
+  }
+
+  /** query reads one page of events, newest first; a bad cursor is a 400. */
+  async query(q: EventQuery): Promise<EventPage> {
+    const cursor = q.cursor === undefined ? undefined : decodeCursor(q.cursor)
+    if (q.cursor !== undefined && !cursor) {
+      throw new ValidationError('cursor: must be a next_cursor from a previous page', {
+        code: 'invalid_cursor',
+      })
+    }
+    const snapshot = cursor?.snapshot ?? (await maxEventId(this.client))
+    const events = await selectEvents(this.client, {
+      ...q,
+      snapshot,
+      after: cursor,
+      limit: q.limit + 1,
+    })
+    const hasMore = events.length > q.limit
+    if (hasMore) events.pop()
+    const last = events.at(-1)
+    return {
+      events,
+      has_more: hasMore,
+      next_cursor: hasMore && last ? encodeCursor({ ts: last.ts, id: last.id, snapshot }) : null,
+    }
+  }
+
+  /** enforceRetention deletes events past the retention. */
+  enforceRetention(): Promise<number> {
+    return deleteEventsBefore(this.client, this.now() - this.options.retentionMs)
+  }
+
+  /** close waits for queued commits. */
+  async close(): Promise<void> {
+    await this.wal.idle()
+  }
+}
