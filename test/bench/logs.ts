@@ -16,6 +16,7 @@ import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
+import { mib, pct, startMeasured, waitReady } from './lib.ts'
 
 const root = join(import.meta.dir, '../..')
 const { values } = parseArgs({
@@ -33,18 +34,6 @@ if (!existsSync(binary)) {
   process.exit(1)
 }
 
-/** waitReady polls a URL until it answers 2xx, for at most `seconds`. */
-async function waitReady(url: string, what: string, seconds = 60): Promise<void> {
-  const deadline = performance.now() + seconds * 1000
-  for (;;) {
-    try {
-      if ((await fetch(url)).ok) return
-    } catch {}
-    if (performance.now() > deadline) throw new Error(`${what} did not become ready`)
-    await Bun.sleep(20)
-  }
-}
-
 const dir = mkdtempSync(join(tmpdir(), 'vigil-bench-logs-'))
 const env = {
   PATH: process.env.PATH ?? '',
@@ -52,25 +41,12 @@ const env = {
   VIGIL_ADMIN_PASSWORD: 'bench-logs-passphrase',
   VIGIL_LOG_LEVEL: 'warn',
 }
-const token = Bun.spawnSync(
-  [binary, 'token', 'create', '--name', 'bench', '--scopes', 'ingest:write,logs:read'],
-  { cwd: dir, env },
-)
-  .stdout.toString()
-  .trim()
-const auth = { Authorization: `Bearer ${token}` }
 const port = 19800 + Math.floor(Math.random() * 100)
-const url = `http://127.0.0.1:${port}`
-const server = Bun.spawn([binary, 'serve', '--port', String(port), '--listen', '127.0.0.1'], {
-  cwd: dir,
-  env,
-  stdout: 'ignore',
-  stderr: 'inherit',
-})
-await waitReady(`${url}/readyz`, 'vigil')
-const pct = (xs: number[], p: number) =>
-  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))]!
-const mib = (b: number) => `${(b / 1024 / 1024).toFixed(1)} MiB`
+const {
+  auth,
+  url,
+  proc: server,
+} = await startMeasured(binary, dir, env, 'ingest:write,logs:read', port)
 
 // Lines like a web service's: a few services and hosts, mostly info, words from a small
 // vocabulary (so that searches match a realistic share), padded to 200 bytes of message.

@@ -10,10 +10,11 @@
  *   4. RSS with 100 000 active series.
  * Flags: --seconds N (ingest duration, default 15).
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
+import { mib, pct, rss, startMeasured, waitReady } from './lib.ts'
 
 const root = join(import.meta.dir, '../..')
 const binary = join(root, 'dist/vigil')
@@ -22,18 +23,6 @@ const seconds = Number(values.seconds)
 if (!existsSync(binary)) {
   console.error('dist/vigil is missing: run ./compile.sh first')
   process.exit(1)
-}
-
-/** waitReady polls a URL until it answers 2xx, for at most `seconds`. */
-async function waitReady(url: string, what: string, seconds = 60): Promise<void> {
-  const deadline = performance.now() + seconds * 1000
-  for (;;) {
-    try {
-      if ((await fetch(url)).ok) return
-    } catch {}
-    if (performance.now() > deadline) throw new Error(`${what} did not become ready`)
-    await Bun.sleep(20)
-  }
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'vigil-bench-metrics-'))
@@ -48,32 +37,12 @@ const env = {
   VIGIL_METRICS_RETENTION: '60d',
   VIGIL_LOG_LEVEL: 'warn',
 }
-const token = Bun.spawnSync(
-  [binary, 'token', 'create', '--name', 'bench', '--scopes', 'ingest:write,metrics:read'],
-  {
-    cwd: dir,
-    env,
-  },
-)
-  .stdout.toString()
-  .trim()
-const auth = { Authorization: `Bearer ${token}` }
-
 const port = 19300 + Math.floor(Math.random() * 500)
-const url = `http://127.0.0.1:${port}`
-const server = Bun.spawn([binary, 'serve', '--port', String(port), '--listen', '127.0.0.1'], {
-  cwd: dir,
-  env,
-  stdout: 'ignore',
-  stderr: 'inherit',
-})
-await waitReady(`${url}/readyz`, 'vigil')
-
-const rss = (pid: number) =>
-  Number(/^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) * 1024
-const mib = (b: number) => `${(b / 1024 / 1024).toFixed(1)} MiB`
-const pct = (xs: number[], p: number) =>
-  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))]!
+const {
+  auth,
+  url,
+  proc: server,
+} = await startMeasured(binary, dir, env, 'ingest:write,metrics:read', port)
 
 // node-exporter-like series: per host, CPU seconds counters, memory and filesystem gauges,
 // network byte counters and load averages.
@@ -294,26 +263,11 @@ await flusher.exited
 // 4. RSS with 100 000 active series: 10 000 hosts x 10 series, three scrapes each.
 const wide = mkdtempSync(join(tmpdir(), 'vigil-bench-wide-'))
 const wideEnv = { ...env, VIGIL_DATA_DIR: join(wide, 'data') }
-const wideToken = Bun.spawnSync(
-  [binary, 'token', 'create', '--name', 'bench', '--scopes', 'ingest:write'],
-  {
-    cwd: wide,
-    env: wideEnv,
-  },
-)
-  .stdout.toString()
-  .trim()
-const widePort = port + 1
-const wideServer = Bun.spawn(
-  [binary, 'serve', '--port', String(widePort), '--listen', '127.0.0.1'],
-  {
-    cwd: wide,
-    env: wideEnv,
-    stdout: 'ignore',
-    stderr: 'inherit',
-  },
-)
-await waitReady(`http://127.0.0.1:${widePort}/readyz`, 'vigil')
+const {
+  auth: wideAuth,
+  proc: wideServer,
+  url: wideUrl,
+} = await startMeasured(binary, wide, wideEnv, 'ingest:write', port + 1)
 const wideSeries = Array.from({ length: 10_000 }, (_, h) => hostSeries(h)).flat()
 for (let r = 0; r < 3; r++) {
   for (let i = 0; i < wideSeries.length; i += 10_000) {
@@ -322,9 +276,9 @@ for (let r = 0; r < 3; r++) {
       .slice(i, i + 10_000)
       .map((s) => `${s.prefix}${s.next(r)},"ts":${ts}}`)
       .join(',')}]}`
-    const res = await fetch(`http://127.0.0.1:${widePort}/api/v1/ingest/metrics`, {
+    const res = await fetch(`${wideUrl}/api/v1/ingest/metrics`, {
       method: 'POST',
-      headers: { Authorization: `Bearer ${wideToken}`, 'Content-Type': 'application/json' },
+      headers: { ...wideAuth, 'Content-Type': 'application/json' },
       body,
     })
     if (!res.ok) throw new Error(`ingest answered ${res.status}`)

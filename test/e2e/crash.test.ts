@@ -8,7 +8,8 @@ import { registerMetricsMetrics } from '../../src/metrics/metrics.ts'
 import { createLogger } from '../../src/obs/logger.ts'
 import { Registry } from 'prom-client'
 import { tempDir } from '../helpers/app.ts'
-import { copyBinary, startVigil } from './process.ts'
+import { killLoop, lostAndTorn } from './kill-loop.ts'
+import { copyBinary } from './process.ts'
 
 // A writer ingests batches without pause while the process is killed with SIGKILL at random
 // moments, 20 times, with a 1 s flush interval so kills also land inside flushes. Afterwards every
@@ -20,12 +21,6 @@ let dir: string
 let binary: string
 let token: string
 const base = Date.now() - 3600_000
-
-interface Batch {
-  k: number
-  acked: boolean
-}
-const batches: Batch[] = []
 
 function payload(k: number) {
   return {
@@ -52,36 +47,15 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
 describe('kill -9', () => {
   it(`keeps every acknowledged sample across ${rounds} kills at random moments`, async () => {
-    let k = 0
-    for (let round = 0; round < rounds; round++) {
-      const vigil = await startVigil([binary, '--port', '0', '--listen', '127.0.0.1'], {
-        cwd: dir,
-        env: { VIGIL_METRICS_FLUSH_INTERVAL: '1s', VIGIL_ADMIN_PASSWORD: 'crash-test-passphrase' },
-      })
-      let stop = false
-      const writers = [0, 1].map(async () => {
-        while (!stop) {
-          const batch: Batch = { k: k++, acked: false }
-          batches.push(batch)
-          try {
-            const res = await fetch(`${vigil.url}/api/v1/ingest/metrics`, {
-              method: 'POST',
-              headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
-              body: JSON.stringify(payload(batch.k)),
-            })
-            if (res.status === 200) batch.acked = true
-            else if (!stop) throw new Error(`ingest answered ${res.status}: ${await res.text()}`)
-          } catch (err) {
-            if (!stop) throw err
-          }
-        }
-      })
-      await Bun.sleep(150 + Math.random() * 1200)
-      vigil.proc.kill('SIGKILL')
-      stop = true
-      await vigil.proc.exited
-      await Promise.all(writers)
-    }
+    const batches = await killLoop({
+      rounds,
+      argv: [binary, '--port', '0', '--listen', '127.0.0.1'],
+      cwd: dir,
+      env: { VIGIL_METRICS_FLUSH_INTERVAL: '1s', VIGIL_ADMIN_PASSWORD: 'crash-test-passphrase' },
+      token,
+      path: '/api/v1/ingest/metrics',
+      payload,
+    })
     const acked = batches.filter((b) => b.acked)
     expect(acked.length).toBeGreaterThan(rounds * 5)
 
@@ -97,7 +71,7 @@ describe('kill -9', () => {
     const stored = await engine.select({
       matchers: [{ name: '__name__', op: '=', value: 'crash_test_value' }],
       start: base - 1,
-      end: base + k * 10 + 1,
+      end: base + batches.length * 10 + 1,
     })
     const present = new Map<number, number>()
     const wrong: string[] = []
@@ -112,11 +86,8 @@ describe('kill -9', () => {
     await engine.close()
     db.close()
     expect(wrong).toEqual([])
-    const lost = acked.filter((b) => present.get(b.k) !== seriesPerBatch).map((b) => b.k)
+    const { lost, torn } = lostAndTorn(batches, present, seriesPerBatch)
     expect(lost).toEqual([])
-    const torn = batches
-      .filter((b) => !b.acked && present.has(b.k) && present.get(b.k) !== seriesPerBatch)
-      .map((b) => `${b.k}: ${present.get(b.k)}`)
     expect(torn).toEqual([])
     console.log(
       `kill -9: ${rounds} rounds, ${acked.length} acknowledged batches all present, ` +

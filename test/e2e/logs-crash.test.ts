@@ -7,7 +7,8 @@ import { openDatabase } from '../../src/db/client.ts'
 import { LogsService, registerLogsMetrics } from '../../src/logs/index.ts'
 import { Registry } from 'prom-client'
 import { tempDir } from '../helpers/app.ts'
-import { root, startVigil } from './process.ts'
+import { killLoop, lostAndTorn } from './kill-loop.ts'
+import { root } from './process.ts'
 
 // Two writers ingest log batches without pause while vigil (run from source) is killed with
 // SIGKILL at random moments, 20 times; the mover runs every 200 ms, so kills also land inside
@@ -20,12 +21,6 @@ const env = { VIGIL_ADMIN_PASSWORD: 'crash-test-passphrase' }
 
 let dir: string
 let token: string
-
-interface Batch {
-  k: number
-  acked: boolean
-}
-const batches: Batch[] = []
 
 function payload(k: number) {
   return {
@@ -51,36 +46,15 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
 describe('kill -9 (logs)', () => {
   it(`keeps every acknowledged log line exactly once across ${rounds} kills`, async () => {
-    let k = 0
-    for (let round = 0; round < rounds; round++) {
-      const vigil = await startVigil(
-        [process.execPath, main, 'serve', '--port', '0', '--listen', '127.0.0.1'],
-        { cwd: dir, env },
-      )
-      let stop = false
-      const writers = [0, 1].map(async () => {
-        while (!stop) {
-          const batch: Batch = { k: k++, acked: false }
-          batches.push(batch)
-          try {
-            const res = await fetch(`${vigil.url}/api/v1/ingest/logs`, {
-              method: 'POST',
-              headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
-              body: JSON.stringify(payload(batch.k)),
-            })
-            if (res.status === 200) batch.acked = true
-            else if (!stop) throw new Error(`ingest answered ${res.status}: ${await res.text()}`)
-          } catch (err) {
-            if (!stop) throw err
-          }
-        }
-      })
-      await Bun.sleep(150 + Math.random() * 1200)
-      vigil.proc.kill('SIGKILL')
-      stop = true
-      await vigil.proc.exited
-      await Promise.all(writers)
-    }
+    const batches = await killLoop({
+      rounds,
+      argv: [process.execPath, main, 'serve', '--port', '0', '--listen', '127.0.0.1'],
+      cwd: dir,
+      env: env,
+      token,
+      path: '/api/v1/ingest/logs',
+      payload,
+    })
     const acked = batches.filter((b) => b.acked)
     expect(acked.length).toBeGreaterThan(rounds * 5)
 
@@ -111,11 +85,8 @@ describe('kill -9 (logs)', () => {
     db.close()
     expect(duplicated).toEqual([])
     expect(Number(wal.rows[0]!.n)).toBe(0)
-    const lost = acked.filter((b) => perBatch.get(b.k) !== linesPerBatch).map((b) => b.k)
+    const { lost, torn } = lostAndTorn(batches, perBatch, linesPerBatch)
     expect(lost).toEqual([])
-    const torn = batches
-      .filter((b) => !b.acked && perBatch.has(b.k) && perBatch.get(b.k) !== linesPerBatch)
-      .map((b) => `${b.k}: ${perBatch.get(b.k)}`)
     expect(torn).toEqual([])
     console.log(
       `kill -9 (logs): ${rounds} rounds, ${acked.length} acknowledged batches all present once, ` +
