@@ -149,15 +149,17 @@ export class MetricsEngine implements Querier {
     }
     const now = this.now()
     // Each key is looked up once; the limit check and the loop below share the result.
-    const known = samples.map((s) => this.index.lookup(s.key))
+    const known = samples.map((s) => this.index.find(s))
     this.checkSeriesLimit(samples, known, owner, now)
     const errors: IngestError[] = []
     const created: NewSeries[] = []
     const triples = new Float64Array(samples.length * 3)
     let count = 0
+    let mine = this.active.get(owner)
+    if (!mine) this.active.set(owner, (mine = new Map()))
     samples.forEach((s, index) => {
       // A series new to the index may appear twice in one batch: the second finds the first.
-      let id = known[index] ?? this.index.lookup(s.key)
+      let id = known[index] ?? this.index.find(s)
       if (id === undefined) {
         id = this.index.create(s.key, s.labels)
         created.push({
@@ -180,7 +182,7 @@ export class MetricsEngine implements Querier {
       triples[count * 3 + 1] = s.t
       triples[count * 3 + 2] = s.v
       count++
-      this.touch(owner, id, now)
+      mine.set(id, now)
     })
     for (const e of errors) this.metrics.rejected(e.reason, 1)
     if (count === 0) {
@@ -225,12 +227,6 @@ export class MetricsEngine implements Querier {
         { details: { active: current, new: fresh, limit: this.options.maxSeriesPerToken } },
       )
     }
-  }
-
-  private touch(owner: string, id: number, now: number) {
-    let mine = this.active.get(owner)
-    if (!mine) this.active.set(owner, (mine = new Map()))
-    mine.set(id, now)
   }
 
   /** select returns the samples of matching series in [start, end] from head and chunks. */

@@ -4,11 +4,15 @@
  * ids here and are persisted in the same transaction as the WAL row that first mentions them.
  */
 import type { Labels, Matcher } from './types.ts'
+import { labelsHash, type ValidSample } from './validate.ts'
 
 /** SeriesIndex finds series by key and by label matchers. */
 export class SeriesIndex {
   private readonly byKey = new Map<string, number>()
+  /** byHash finds series by `labelsHash`: one id, or the few that share a hash. */
+  private readonly byHash = new Map<number, number | number[]>()
   private readonly labelsById = new Map<number, Labels>()
+  private readonly labelCount = new Map<number, number>()
   private readonly postings = new Map<string, Map<string, Set<number>>>()
   private readonly regexes = new Map<string, RegExp>()
   private nextId = 1
@@ -22,6 +26,10 @@ export class SeriesIndex {
   add(id: number, key: string, labels: Labels): number {
     this.byKey.set(key, id)
     this.labelsById.set(id, labels)
+    this.labelCount.set(id, Object.keys(labels).length)
+    const hash = labelsHash(labels)
+    const same = this.byHash.get(hash)
+    this.byHash.set(hash, same === undefined ? id : [...(Array.isArray(same) ? same : [same]), id])
     for (const [name, value] of Object.entries(labels)) {
       let values = this.postings.get(name)
       if (!values) this.postings.set(name, (values = new Map()))
@@ -43,7 +51,13 @@ export class SeriesIndex {
     const labels = this.labelsById.get(id)
     if (!labels) return
     this.labelsById.delete(id)
+    this.labelCount.delete(id)
     for (const [key, value] of this.byKey) if (value === id) this.byKey.delete(key)
+    const hash = labelsHash(labels)
+    const same = this.byHash.get(hash)
+    const rest = (Array.isArray(same) ? same : [same]).filter((x) => x !== id)
+    if (rest.length === 0) this.byHash.delete(hash)
+    else this.byHash.set(hash, rest.length === 1 ? rest[0]! : (rest as number[]))
     for (const [name, value] of Object.entries(labels))
       this.postings.get(name)?.get(value)?.delete(id)
   }
@@ -51,6 +65,20 @@ export class SeriesIndex {
   /** lookup returns the id of the series with this key. */
   lookup(key: string): number | undefined {
     return this.byKey.get(key)
+  }
+
+  /** find returns the id of a sample's series, by hash and a check of its labels. */
+  find(sample: ValidSample): number | undefined {
+    const same = this.byHash.get(sample.hash)
+    if (same === undefined) return undefined
+    if (typeof same === 'number') return this.holds(same, sample) ? same : undefined
+    for (const id of same) if (this.holds(id, sample)) return id
+    return undefined
+  }
+
+  private holds(id: number, sample: ValidSample): boolean {
+    const entry = this.labelsById.get(id)!
+    return sample.sameSeries(entry, this.labelCount.get(id)!)
   }
 
   /** labels returns the labels of a series. */

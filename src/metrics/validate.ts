@@ -69,11 +69,96 @@ export interface RawSample {
 /** ValidSample is a checked sample, ready for the engine. */
 export interface ValidSample {
   /** labels include `__name__`; keys are sorted, empty values dropped. */
-  labels: Labels
+  readonly labels: Labels
   /** key is the canonical series key, e.g. `name{a="1",b="2"}` (see `seriesKey`). */
-  key: string
-  t: number
-  v: number
+  readonly key: string
+  /** hash is a 32-bit hash of the label set: equal sets, equal hashes (see `labelsHash`). */
+  readonly hash: number
+  readonly t: number
+  readonly v: number
+  /** sameSeries tells whether stored labels, which have `count` entries, are this sample's set. */
+  sameSeries(labels: Labels, count: number): boolean
+}
+
+/**
+ * CheckedSample is what validation returns. The label object and the key are made only when
+ * asked for: the engine finds known series by hash and `sameSeries`, so the hot path builds
+ * neither for the samples of series it already has.
+ */
+class CheckedSample implements ValidSample {
+  private labelsMemo: Labels | undefined
+  private keyMemo: string | undefined
+
+  constructor(
+    private readonly name: string,
+    private readonly names: string[],
+    private readonly values: string[],
+    private readonly escaped: string[],
+    readonly hash: number,
+    readonly t: number,
+    readonly v: number,
+  ) {}
+
+  get labels(): Labels {
+    return (this.labelsMemo ??= buildLabels(this.name, this.names, this.values))
+  }
+
+  get key(): string {
+    return (this.keyMemo ??= formatKey(this.name, this.names, this.escaped))
+  }
+
+  sameSeries(labels: Labels, count: number): boolean {
+    const names = this.names
+    if (count !== names.length + 1 || labels.__name__ !== this.name) return false
+    for (let i = 0; i < names.length; i++) if (labels[names[i]!] !== this.values[i]) return false
+    return true
+  }
+}
+
+/**
+ * hashPairs is FNV-1a in two lanes over the name and the sorted label pairs, each string ended by
+ * a code that no JS string unit takes, mixed into a signed 32-bit integer: the key kind a Map
+ * looks up fastest. Collisions are rare and harmless (the index checks the labels).
+ */
+function hashPairs(name: string, names: string[], values: string[]): number {
+  let a = 0x811c9dc5
+  let b = 0x01000193
+  const mix = (text: string, end: number) => {
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i)
+      a = Math.imul(a ^ c, 0x01000193)
+      b = Math.imul(b ^ c, 0x5bd1e995)
+    }
+    a = Math.imul(a ^ end, 0x01000193)
+    b = Math.imul(b ^ end, 0x5bd1e995)
+  }
+  mix(name, 0x10000)
+  for (let i = 0; i < names.length; i++) {
+    mix(names[i]!, 0x10001)
+    mix(values[i]!, 0x10002)
+  }
+  return (a ^ Math.imul(b ^ (b >>> 15), 0x2c1b3c6d)) | 0
+}
+
+/** labelsHash is the hash of a label set (empty values left out), the one samples carry. */
+export function labelsHash(labels: Labels): number {
+  const { names, values } = sortedLabels(labels)
+  return hashPairs(labels.__name__ ?? '', names, values)
+}
+
+/** validSample makes a ValidSample from known-good labels (tests, internal counters). */
+export function validSample(labels: Labels, t: number, v: number): ValidSample {
+  const { names, values } = sortedLabels(labels)
+  const name = labels.__name__ ?? ''
+  return new CheckedSample(
+    name,
+    names,
+    values,
+    values.map(escapeValue),
+    hashPairs(name, names, values),
+    t,
+    v,
+  )
 }
 
 /** Rejection is a refused sample (or label list): the reason and a message for the client. */
@@ -210,8 +295,7 @@ function sortPairs(names: string[], values: string[], third?: string[]): void {
   }
 }
 
-/** seriesKey renders labels canonically: `name{a="1",b="2"}`, sorted, empty values left out. */
-export function seriesKey(labels: Labels): string {
+function sortedLabels(labels: Labels): { names: string[]; values: string[] } {
   const names: string[] = []
   const values: string[] = []
   for (const n in labels) {
@@ -222,6 +306,12 @@ export function seriesKey(labels: Labels): string {
     values.push(v)
   }
   sortPairs(names, values)
+  return { names, values }
+}
+
+/** seriesKey renders labels canonically: `name{a="1",b="2"}`, sorted, empty values left out. */
+export function seriesKey(labels: Labels): string {
+  const { names, values } = sortedLabels(labels)
   return formatKey(labels.__name__, names, values.map(escapeValue))
 }
 
@@ -508,12 +598,7 @@ export function validateSample(
   sortPairs(names, values, escaped)
   return {
     ok: true,
-    sample: {
-      labels: buildLabels(name, names, values),
-      key: formatKey(name, names, escaped),
-      t,
-      v,
-    },
+    sample: new CheckedSample(name, names, values, escaped, hashPairs(name, names, values), t, v),
   }
 }
 

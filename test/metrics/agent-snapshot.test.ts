@@ -69,7 +69,8 @@ describe('agent snapshot', () => {
     })
     expect(samples.every((s) => s.t === Date.parse(full.timestamp))).toBe(true)
     expect(new Set(samples.map((s) => s.key)).size).toBe(samples.length)
-    expect(samples[6]).toEqual({
+    const { labels, key, t, v } = samples[6]!
+    expect({ labels, key, t, v }).toEqual({
       labels: { __name__: 'node_filesystem_size_bytes', host: 'web-1', mountpoint: '/' },
       key: 'node_filesystem_size_bytes{host="web-1",mountpoint="/"}',
       t: Date.parse(full.timestamp),

@@ -6,7 +6,7 @@ import { openDatabase, type Database } from '../../src/db/client.ts'
 import { migrate } from '../../src/db/migrate.ts'
 import { MetricsEngine, type EngineOptions } from '../../src/metrics/engine.ts'
 import { registerMetricsMetrics } from '../../src/metrics/metrics.ts'
-import { seriesKey, type ValidSample } from '../../src/metrics/validate.ts'
+import { validSample, type ValidSample } from '../../src/metrics/validate.ts'
 import type { Labels } from '../../src/metrics/types.ts'
 import { createLogger } from '../../src/obs/logger.ts'
 import { tempDir } from '../helpers/app.ts'
@@ -49,7 +49,7 @@ async function cacheLookups(): Promise<Record<string, number>> {
 
 function sample(name: string, labels: Record<string, string>, t: number, v: number): ValidSample {
   const all: Labels = { __name__: name, ...labels }
-  return { labels: all, key: seriesKey(all), t, v }
+  return validSample(all, t, v)
 }
 
 const cpu = (host: string, t: number, v: number) => sample('cpu', { host }, t, v)
