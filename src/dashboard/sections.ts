@@ -25,7 +25,6 @@ export const sections: Section[] = [
     title: 'Logs',
     href: '/dashboard/logs',
     permission: 'logs:read',
-    upcoming: 'Full-text log search per service, live tail and error rates.',
   },
   {
     id: 'events',
