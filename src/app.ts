@@ -12,6 +12,7 @@ import { authRoutes } from './auth/routes.tsx'
 import { settingsRoutes } from './auth/settings-routes.tsx'
 import { dashboardRoutes } from './dashboard/routes.tsx'
 import { eventsRoutes } from './events/index.ts'
+import { eventsPageRoutes } from './events/page.tsx'
 import { plainRoutes } from './ingest/routes.ts'
 import { logsRoutes, streamRoutes } from './logs/index.ts'
 import { logsPageRoutes } from './logs/page.tsx'
@@ -67,6 +68,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/', plainRoutes)
   app.route('/', metricsPageRoutes)
   app.route('/', logsPageRoutes)
+  app.route('/', eventsPageRoutes)
   app.route('/prometheus/api/v1', promApiRoutes)
   app.route('/', dashboardRoutes)
 

@@ -31,7 +31,6 @@ export const sections: Section[] = [
     title: 'Events',
     href: '/dashboard/events',
     permission: 'events:read',
-    upcoming: 'Deploys, restarts, config changes and Kubernetes events on one timeline.',
   },
   {
     id: 'anomalies',
