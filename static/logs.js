@@ -127,6 +127,11 @@
       }
       source.onerror = function () {
         if (!source) return
+        // CLOSED means the server refused the stream (signed out, say): EventSource gives up.
+        if (source.readyState === EventSource.CLOSED) {
+          stop()
+          return say('The live tail was refused; reload the page to sign in again.')
+        }
         tail.setAttribute('data-state', 'connecting')
         say('Connection lost, reconnecting…')
       }

@@ -46,6 +46,13 @@ beforeAll(async () => {
     labels: { pod: 'c-1' },
   }))
   await api('/api/v1/ingest/logs', { logs })
+  // More than one page of `batch`, for "load older".
+  const batch = Array.from({ length: 120 }, (_, i) => ({
+    service: 'batch',
+    message: `job ${i} done`,
+    ts: now - (120 - i) * 1000,
+  }))
+  await api('/api/v1/ingest/logs', { logs: batch })
   const deploy = {
     source: 'argocd',
     kind: 'deploy',
@@ -57,6 +64,10 @@ beforeAll(async () => {
   await api('/api/v1/ingest/events', { events: [deploy] })
   await until(async () => (await api('/api/v1/logs/checkout')).logs!.length === 3, 'the lines')
   await until(async () => (await api('/api/v1/events')).events!.length === 1, 'the event')
+  await until(
+    async () => (await api('/api/v1/logs/batch?limit=200')).logs!.length === 120,
+    'the batch',
+  )
   ;({ browser, page, problems } = await openBrowser())
   await signIn(page, server.vigil.url, adminPassword)
 }, 60_000)
@@ -124,6 +135,42 @@ describe('Logs and Events pages in Chromium', () => {
     expect(await page.locator('#log-lines li.log-line').first().textContent()).toContain('live-2')
     expect(await page.locator('#log-lines >> text=live-x').count()).toBe(0)
     await page.screenshot({ path: join(outputDir, 'logs-tail.png'), fullPage: true })
+    expect(problems).toEqual([])
+  }, 30_000)
+
+  it('says so when the tail had to drop lines it could not send in time', async () => {
+    // One batch larger than a tail's queue of 1000 overflows it however fast the page reads.
+    const flood = Array.from({ length: 1050 }, (_, i) => ({
+      service: 'checkout',
+      level: 'error',
+      message: `flood timeout ${i}`,
+    }))
+    await api('/api/v1/ingest/logs', { logs: flood })
+    await page.waitForSelector('#tail-dropped:not([hidden])')
+    expect(await page.locator('#tail-dropped').textContent()).toContain('Dropped 50 lines')
+    await page.waitForSelector('#log-lines >> text=flood timeout 999')
+    // The page keeps at most 1000 lines.
+    expect(await page.locator('#log-lines li.log-line').count()).toBe(1000)
+    await page.screenshot({ path: join(outputDir, 'logs-tail-dropped.png') })
+    await page.click('#tail-toggle')
+    await page.waitForSelector('#tail[data-state="off"]')
+    expect(problems).toEqual([])
+  }, 30_000)
+
+  it('loads older lines in place with htmx', async () => {
+    // The service links keep the search; this one starts without it.
+    await page.goto(`${server.vigil.url}/dashboard/logs?service=batch`)
+    await page.waitForSelector('#log-lines li.log-line')
+    expect(await page.locator('#log-lines li.log-line').count()).toBe(100)
+    await page.click('#log-lines >> text=Load older')
+    await page.waitForFunction(
+      () => document.querySelectorAll('#log-lines li.log-line').length > 100,
+    )
+    expect(await page.locator('#log-lines li.log-line').count()).toBe(120)
+    expect(await page.locator('#log-lines li.log-line').last().textContent()).toContain(
+      'job 0 done',
+    )
+    expect(await page.locator('#log-lines >> text=Load older').count()).toBe(0)
     expect(problems).toEqual([])
   }, 30_000)
 
