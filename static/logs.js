@@ -106,6 +106,13 @@
     function stop() {
       if (source) source.close()
       source = null
+      // What was held belongs to the stopped tail; the next one starts live.
+      paused = false
+      held = []
+      heldCount = 0
+      pause.textContent = 'Pause'
+      pause.setAttribute('aria-pressed', 'false')
+      tail.setAttribute('data-paused', 'false')
       tail.setAttribute('data-state', 'off')
       toggle.setAttribute('aria-pressed', 'false')
       toggle.textContent = 'Live tail'

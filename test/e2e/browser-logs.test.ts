@@ -96,6 +96,11 @@ describe('Logs and Events pages in Chromium', () => {
     await page.click('#log-lines summary')
     expect(await page.locator('#log-lines .line-detail').textContent()).toContain('pod=c-1')
     await page.screenshot({ path: join(outputDir, 'logs.png'), fullPage: true })
+    // The other theme, for a look at the marks and levels in it.
+    await page.click('#theme-toggle')
+    const theme = await page.evaluate(() => document.documentElement.dataset.theme)
+    await page.screenshot({ path: join(outputDir, `logs-${theme}.png`), fullPage: true })
+    await page.click('#theme-toggle')
     expect(problems).toEqual([])
   })
 

@@ -67,6 +67,17 @@ describe('logs page', () => {
     expect([...html.matchAll(/request (\d+) served/g)].map((m) => m[1])).toHaveLength(50)
   })
 
+  it('"load older" with a bad cursor answers 400 with the reason in place of the button', async () => {
+    const { status, html } = await page('/dashboard/logs?service=api&cursor=forged', {
+      ...t.headers,
+      'HX-Request': 'true',
+    })
+    expect(status).toBe(400)
+    expect(html).toBe(
+      '<li class="more error" role="alert">cursor: must be a next_cursor from a previous page</li>',
+    )
+  })
+
   it('marks the search matches and escapes the markup of a message', async () => {
     const { html } = await page('/dashboard/logs?service=web&search=%22connection+reset%22+script')
     expect(html).toContain(
