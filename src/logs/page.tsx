@@ -5,7 +5,7 @@
  * and a cursor and gets only the next lines; a rejected search is shown on the form with a 400.
  */
 import { Hono } from 'hono'
-import { LogsPage, logsUrl, type LogsView } from '../../views/pages/logs.tsx'
+import { LogsPage } from '../../views/pages/logs.tsx'
 import { rangePresets } from '../../views/pages/metrics.tsx'
 import { LogLines } from '../../views/partials/log-lines.tsx'
 import type { AppEnv } from '../app-env.ts'
@@ -17,13 +17,10 @@ import { parseDuration } from '../units.ts'
 import { highlightPattern } from './highlight.ts'
 import { serviceParam } from './params.ts'
 import { levels, type LogPage } from './types.ts'
+import { logsUrl, type LogsView } from './view.ts'
 
 /** pageSize is how many lines one page shows. */
 const pageSize = 100
-
-function pick<T extends string>(value: string | undefined, allowed: readonly T[], fallback: T): T {
-  return allowed.includes(value as T) ? (value as T) : fallback
-}
 
 /** logsPageRoutes is mounted at the root of the app. */
 export const logsPageRoutes = new Hono<AppEnv>().get(
@@ -36,7 +33,7 @@ export const logsPageRoutes = new Hono<AppEnv>().get(
     const view: LogsView = {
       service: (q.service ?? '').slice(0, 200),
       level: level ?? '',
-      range: pick(q.range, rangePresets, '1h'),
+      range: rangePresets.find((r) => r === q.range) ?? '1h',
       search: (q.search ?? '').slice(0, 1000),
     }
     // "Load older" pins the start the first page had, so the window does not slide while paging.

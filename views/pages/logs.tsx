@@ -5,16 +5,10 @@
  * (static/logs.js). The URL holds the filters, so a view can be shared by copying it.
  */
 import { levels, type ServiceSummary, type StoredLog } from '../../src/logs/types.ts'
+import type { LogsView } from '../../src/logs/view.ts'
 import { LogLines } from '../partials/log-lines.tsx'
+import { ServicesPanel } from '../partials/log-services.tsx'
 import { rangePresets } from './metrics.tsx'
-
-/** LogsView is the state the page shows, read from the URL. */
-export interface LogsView {
-  service: string
-  level: string
-  range: string
-  search: string
-}
 
 /** LogsPageProps are everything the page shows; the route has read it all. */
 export interface LogsPageProps {
@@ -29,68 +23,6 @@ export interface LogsPageProps {
   error?: string | undefined
   /** streamUrl is the live tail of the chosen service with the same filters. */
   streamUrl?: string | undefined
-}
-
-/** logsUrl is the page's URL for a view, leaving out the defaults. */
-export function logsUrl(view: LogsView, extra: Record<string, string> = {}): string {
-  const params = new URLSearchParams()
-  for (const [k, v] of Object.entries({ ...view, ...extra })) if (v) params.set(k, v)
-  const text = params.toString()
-  return text ? `/dashboard/logs?${text}` : '/dashboard/logs'
-}
-
-function ago(ms: number): string {
-  const s = Math.max(0, Math.round(ms / 1000))
-  if (s < 60) return `${s}s ago`
-  if (s < 3600) return `${Math.floor(s / 60)}m ago`
-  if (s < 86_400) return `${Math.floor(s / 3600)}h ago`
-  return `${Math.floor(s / 86_400)}d ago`
-}
-
-function ServicesPanel(props: { view: LogsView; services: ServiceSummary[]; now: number }) {
-  if (props.services.length === 0) {
-    return (
-      <section class="panel empty" id="no-services">
-        <p>
-          <strong>No services have sent logs yet.</strong> Send some with an{' '}
-          <code>ingest:write</code> token: <code>POST /api/v1/ingest/logs</code> (JSON) or{' '}
-          <code>POST /logs</code> (one line per row).
-        </p>
-      </section>
-    )
-  }
-  return (
-    <section class="panel">
-      <table class="table" id="services">
-        <thead>
-          <tr>
-            <th>Service</th>
-            <th class="num">Lines</th>
-            <th>Last line</th>
-            <th class="num">Errors, last 5 min</th>
-          </tr>
-        </thead>
-        <tbody>
-          {props.services.map((s) => (
-            <tr class={s.service === props.view.service ? 'selected' : undefined}>
-              <td>
-                <a href={logsUrl({ ...props.view, service: s.service })}>{s.service}</a>
-              </td>
-              <td class="num">{s.lines.toLocaleString('en-US')}</td>
-              <td>
-                <time datetime={new Date(s.last_seen).toISOString()}>
-                  {ago(props.now - s.last_seen)}
-                </time>
-              </td>
-              <td class={s.error_rate > 0.05 ? 'num bad' : 'num'}>
-                {s.lines_5m ? `${(s.error_rate * 100).toFixed(1)}% of ${s.lines_5m}` : '–'}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </section>
-  )
 }
 
 function Filters(props: { view: LogsView; error?: string | undefined }) {
