@@ -153,7 +153,10 @@
       source.addEventListener('dropped', function (e) {
         dropped += JSON.parse(e.data).dropped
         droppedNote.textContent =
-          'Dropped ' + dropped + ' lines: the tail could not keep up with this service.'
+          'Dropped ' +
+          dropped +
+          (dropped === 1 ? ' line' : ' lines') +
+          ': the tail could not keep up with this service.'
         droppedNote.hidden = false
       })
     })
