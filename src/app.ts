@@ -12,8 +12,10 @@ import { authRoutes } from './auth/routes.tsx'
 import { settingsRoutes } from './auth/settings-routes.tsx'
 import { dashboardRoutes } from './dashboard/routes.tsx'
 import { eventsRoutes } from './events/index.ts'
+import { eventsPageRoutes } from './events/page.tsx'
 import { plainRoutes } from './ingest/routes.ts'
 import { logsRoutes, streamRoutes } from './logs/index.ts'
+import { logsPageRoutes } from './logs/page.tsx'
 import { metricsPageRoutes } from './metrics/page.tsx'
 import { promApiRoutes } from './metrics/prom-api.ts'
 import { metricsRoutes } from './metrics/routes.ts'
@@ -65,6 +67,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/', eventsRoutes)
   app.route('/', plainRoutes)
   app.route('/', metricsPageRoutes)
+  app.route('/', logsPageRoutes)
+  app.route('/', eventsPageRoutes)
   app.route('/prometheus/api/v1', promApiRoutes)
   app.route('/', dashboardRoutes)
 

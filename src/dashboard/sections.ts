@@ -25,14 +25,12 @@ export const sections: Section[] = [
     title: 'Logs',
     href: '/dashboard/logs',
     permission: 'logs:read',
-    upcoming: 'Full-text log search per service, live tail and error rates.',
   },
   {
     id: 'events',
     title: 'Events',
     href: '/dashboard/events',
     permission: 'events:read',
-    upcoming: 'Deploys, restarts, config changes and Kubernetes events on one timeline.',
   },
   {
     id: 'anomalies',

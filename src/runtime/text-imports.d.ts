@@ -27,3 +27,7 @@ declare module '*/static/metrics.js' {
   const text: string
   export default text
 }
+declare module '*/static/logs.js' {
+  const text: string
+  export default text
+}

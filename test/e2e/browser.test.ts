@@ -1,38 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
-import { mkdirSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
-import { chromium, type Browser, type Page } from 'playwright-core'
-import { tempDir } from '../helpers/app.ts'
-import { copyBinary, root, startVigil, type VigilProcess } from './process.ts'
+import type { Browser, Page } from 'playwright-core'
+import { openBrowser, outputDir, startServer, type BrowserServer } from './browser.ts'
+import type { VigilProcess } from './process.ts'
 
-/** chromiumPath is Debian's Chromium, installed by .ci/run (apt-get install chromium). */
-const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
-const outputDir = join(root, 'test-output')
-
-let dir: string
+let server: BrowserServer
 let vigil: VigilProcess
 let browser: Browser
 let page: Page
-const problems: string[] = []
+let problems: string[]
 const adminPassword = 'browser-test-secret-9f3k'
 
 beforeAll(async () => {
-  mkdirSync(outputDir, { recursive: true })
-  dir = tempDir('vigil-browser-')
-  const binary = copyBinary(dir)
-  const token = Bun.spawnSync(
-    [binary, 'token', 'create', '--name', 'agent', '--scopes', 'ingest:write'],
-    {
-      cwd: dir,
-      env: { VIGIL_ADMIN_PASSWORD: adminPassword },
-    },
-  )
-    .stdout.toString()
-    .trim()
-  vigil = await startVigil([binary, '--port', '0', '--listen', '127.0.0.1'], {
-    cwd: dir,
-    env: { VIGIL_ADMIN_PASSWORD: adminPassword },
-  })
+  server = await startServer(adminPassword, 'ingest:write')
+  vigil = server.vigil
+  const token = server.token
   // Half an hour of two hosts' CPU for the Metrics page.
   const now = Date.now()
   const samples = []
@@ -53,36 +35,12 @@ beforeAll(async () => {
     body: JSON.stringify({ samples }),
   })
   if (ingest.status !== 200) throw new Error(`ingest answered ${ingest.status}`)
-  browser = await chromium.launch({
-    executablePath: chromiumPath,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  })
-  page = await browser.newPage({ viewport: { width: 1280, height: 800 } })
-  page.on('console', (msg) => {
-    if (msg.type() === 'error' || msg.type() === 'warning')
-      problems.push(`${msg.type()}: ${msg.text()}`)
-  })
-  page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`))
-  // A navigation aborts what the page was still loading (its favicon, say): not a problem.
-  page.on('requestfailed', (req) => {
-    if (req.failure()?.errorText !== 'net::ERR_ABORTED')
-      problems.push(`requestfailed: ${req.url()}`)
-  })
+  ;({ browser, page, problems } = await openBrowser())
 }, 60_000)
 
 afterAll(async () => {
   await browser?.close()
-  await vigil?.stop()
-  rmSync(dir, { recursive: true, force: true })
+  await server?.stop()
 })
 
 describe('dashboard in Chromium', () => {

@@ -1,0 +1,79 @@
+/** @jsxImportSource hono/jsx */
+/**
+ * The Events page route: one bounded page of 100 events per request. "Load older" asks with
+ * `HX-Request` and a cursor and gets only the next items.
+ */
+import { Hono } from 'hono'
+import { EventsPage, eventsUrl, type EventsView } from '../../views/pages/events.tsx'
+import { rangePresets } from '../../views/pages/metrics.tsx'
+import { EventItems } from '../../views/partials/event-items.tsx'
+import type { AppEnv } from '../app-env.ts'
+import { auditRead } from '../audit/record.ts'
+import { requires } from '../auth/guard.ts'
+import { renderPage } from '../dashboard/render.tsx'
+import { ValidationError } from '../errors.ts'
+import { parseDuration } from '../units.ts'
+import { severities, type EventPage } from './types.ts'
+
+/** pageSize is how many events one page shows. */
+const pageSize = 100
+
+/** eventsPageRoutes is mounted at the root of the app. */
+export const eventsPageRoutes = new Hono<AppEnv>().get(
+  '/dashboard/events',
+  requires('events:read'),
+  async (c) => {
+    const q = c.req.query()
+    const severity = severities.find((s) => s === q.severity)
+    const view: EventsView = {
+      source: (q.source ?? '').trim().slice(0, 128),
+      kind: (q.kind ?? '').trim().slice(0, 128),
+      severity: severity ?? '',
+      since: rangePresets.find((r) => r === q.since) ?? '24h',
+    }
+    // "Load older" pins the start the first page had, so the window does not slide while paging.
+    const pinned = /^\d{1,15}$/.test(q.start ?? '') ? Number(q.start) : undefined
+    const since = pinned ?? c.var.deps.now() - (parseDuration(view.since) ?? 86_400_000)
+    const cursor = q.cursor ? q.cursor.slice(0, 100) : undefined
+    let page: EventPage = { events: [], has_more: false, next_cursor: null }
+    let error: string | undefined
+    try {
+      page = await c.var.deps.events.query({
+        source: view.source || undefined,
+        kind: view.kind || undefined,
+        severity,
+        since,
+        limit: pageSize,
+        cursor,
+      })
+    } catch (err) {
+      if (!(err instanceof ValidationError)) throw err
+      error = err.message
+    }
+    await auditRead(c, 'events.query', {
+      source: view.source || undefined,
+      kind: view.kind || undefined,
+      severity,
+      since,
+      cursor: cursor !== undefined,
+      returned: page.events.length,
+      via: 'dashboard',
+    })
+    const status = error ? 400 : 200
+    const nextUrl = page.next_cursor
+      ? eventsUrl(view, { start: String(since), cursor: page.next_cursor })
+      : undefined
+    if (c.req.header('hx-request') === 'true' && cursor !== undefined) {
+      return c.html(<EventItems events={page.events} nextUrl={nextUrl} error={error} />, status)
+    }
+    return renderPage(
+      c,
+      {
+        title: 'Events',
+        active: 'events',
+        content: <EventsPage view={view} events={page.events} nextUrl={nextUrl} error={error} />,
+      },
+      status,
+    )
+  },
+)
