@@ -90,9 +90,9 @@ export class MetricsEngine implements Querier {
   ): Promise<MetricsEngine> {
     const engine = new MetricsEngine(client, options, now, logger, metrics, releasePages)
     const started = performance.now()
-    const series = await client.execute('SELECT id, key, labels FROM metric_series')
+    const series = await client.execute('SELECT id, labels FROM metric_series')
     for (const row of series.rows) {
-      engine.index.add(Number(row.id), String(row.key), JSON.parse(String(row.labels)) as Labels)
+      engine.index.add(Number(row.id), JSON.parse(String(row.labels)) as Labels)
     }
     const flushed = await client.execute(
       'SELECT series_id, max(end_ts) AS t FROM metric_chunks WHERE tier = 0 GROUP BY series_id',
@@ -161,7 +161,7 @@ export class MetricsEngine implements Querier {
       // A series new to the index may appear twice in one batch: the second finds the first.
       let id = known[index] ?? this.index.find(s)
       if (id === undefined) {
-        id = this.index.create(s.key, s.labels)
+        id = this.index.create(s.labels)
         created.push({
           id,
           key: s.key,

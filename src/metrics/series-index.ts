@@ -1,14 +1,13 @@
 /**
- * The in-memory series index: canonical key → id, id → labels, and an inverted index
- * (label name → value → ids) for selectors. Loaded from `metric_series` at start; new series get
+ * The in-memory series index: label-set hash → id (checked against the labels, so collisions
+ * are harmless), id → labels, and an inverted index (label name → value → ids) for selectors. Loaded from `metric_series` at start; new series get
  * ids here and are persisted in the same transaction as the WAL row that first mentions them.
  */
 import type { Labels, Matcher } from './types.ts'
 import { labelsHash, type ValidSample } from './validate.ts'
 
-/** SeriesIndex finds series by key and by label matchers. */
+/** SeriesIndex finds series by their samples' label sets and by label matchers. */
 export class SeriesIndex {
-  private readonly byKey = new Map<string, number>()
   /** byHash finds series by `labelsHash`: one id, or the few that share a hash. */
   private readonly byHash = new Map<number, number | number[]>()
   private readonly labelsById = new Map<number, Labels>()
@@ -19,12 +18,11 @@ export class SeriesIndex {
 
   /** size is the number of series. */
   get size(): number {
-    return this.byKey.size
+    return this.labelsById.size
   }
 
   /** add registers a series with a known id (loading) and returns it. */
-  add(id: number, key: string, labels: Labels): number {
-    this.byKey.set(key, id)
+  add(id: number, labels: Labels): number {
     this.labelsById.set(id, labels)
     this.labelCount.set(id, Object.keys(labels).length)
     const hash = labelsHash(labels)
@@ -42,8 +40,8 @@ export class SeriesIndex {
   }
 
   /** create gives a new series the next id. */
-  create(key: string, labels: Labels): number {
-    return this.add(this.nextId, key, labels)
+  create(labels: Labels): number {
+    return this.add(this.nextId, labels)
   }
 
   /** remove forgets a series (when its creation could not be persisted). */
@@ -52,7 +50,6 @@ export class SeriesIndex {
     if (!labels) return
     this.labelsById.delete(id)
     this.labelCount.delete(id)
-    for (const [key, value] of this.byKey) if (value === id) this.byKey.delete(key)
     const hash = labelsHash(labels)
     const same = this.byHash.get(hash)
     const rest = (Array.isArray(same) ? same : [same]).filter((x) => x !== id)
@@ -60,11 +57,6 @@ export class SeriesIndex {
     else this.byHash.set(hash, rest.length === 1 ? rest[0]! : (rest as number[]))
     for (const [name, value] of Object.entries(labels))
       this.postings.get(name)?.get(value)?.delete(id)
-  }
-
-  /** lookup returns the id of the series with this key. */
-  lookup(key: string): number | undefined {
-    return this.byKey.get(key)
   }
 
   /** find returns the id of a sample's series, by hash and a check of its labels. */

@@ -4,7 +4,6 @@ import type { Labels } from '../../src/metrics/types.ts'
 import {
   defaultIngestLimits,
   labelsHash,
-  seriesKey,
   validateSample,
   validSample,
   type ValidSample,
@@ -14,7 +13,7 @@ const cpu = (host: string): Labels => ({ __name__: 'cpu', host, mode: 'user' })
 
 function withIndex(...sets: Labels[]) {
   const index = new SeriesIndex()
-  const ids = sets.map((l) => index.create(seriesKey(l), l))
+  const ids = sets.map((l) => index.create(l))
   return { index, ids }
 }
 
