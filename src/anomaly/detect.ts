@@ -18,9 +18,12 @@ export const defaultOptions: DetectorOptions = {
   warmup: 150,
   enter: 0.5,
   exit: 0.3,
-  exitAfter: 50,
+  exitAfter: 10,
+  refractory: 100,
   seasonMs: 86_400_000,
   halfZ: 6,
+  rareDecay: 0.001,
+  rareLog: 4,
   weights: {
     spike: 1,
     level_shift: 1,
@@ -35,6 +38,11 @@ export const defaultOptions: DetectorOptions = {
 export const seasonBins = 48
 
 const kinds = Object.keys(components) as ComponentKind[]
+const kindCount = kinds.length
+
+/** zBins is the size of the histogram of past z per component (log-spaced, z up to 2^(zBins/zPerOctave) - 1). */
+export const zBins = 16
+const zPerOctave = 2
 
 /** SeriesState is everything the detector keeps about one series. */
 export class SeriesState {
@@ -45,6 +53,10 @@ export class SeriesState {
   since = 0
   lastT = NaN
   lastRaw = NaN
+  /** A decaying histogram of the series' own past z, for the tail probability of a new one. */
+  readonly zHist = new Float32Array(zBins * kindCount)
+  zTotal = 0
+  zInc = 1
 
   constructor(readonly options: DetectorOptions) {
     this.model = newModel(options.seasonMs)
@@ -115,21 +127,50 @@ export function detect(series: SeriesState, t: number, v: number): AnomalyResult
   const m = series.model
   let best: ComponentKind = 'spike'
   let z = 0
+  let raw = 0
   if (m.n > 0) {
-    for (const kind of kinds) {
+    for (let k = 0; k < kinds.length; k++) {
+      const kind = kinds[k]!
       const w = opts.weights[kind]
       if (w === 0) continue
       const zi = w * components[kind].z(m, x, t)
-      if (zi > z) {
+      const strength = 1 - Math.pow(2, -((zi / opts.halfZ) ** 2))
+      const score = Math.min(strength, rarity(series, k, zi, opts.rareLog))
+      if (score > raw || (score === raw && zi > z)) {
+        raw = score
         z = zi
         best = kind
       }
     }
+    forget(series, opts.rareDecay)
   }
   const expected = expect(m, best, t, opts.halfZ)
   learn(m, x, t)
-  const raw = 1 - Math.pow(2, -((z / opts.halfZ) ** 2))
   return hysteresis(series, raw, best, z, expected, x)
+}
+
+/** rarity scores how rare z is in the past of component k (-log10 of its tail probability / rareLog) and counts it. */
+function rarity(series: SeriesState, k: number, z: number, rareLog: number): number {
+  const h = series.zHist
+  const base = k * zBins
+  const bin = base + Math.min(zBins - 1, Math.floor(zPerOctave * Math.log2(1 + z)))
+  let tail = 0.5 * h[bin]!
+  for (let i = bin + 1; i < base + zBins; i++) tail += h[i]!
+  const p = (tail + series.zInc) / (series.zTotal + series.zInc)
+  h[bin] = h[bin]! + series.zInc
+  return Math.min(1, -Math.log10(p) / rareLog)
+}
+
+/** forget ages the histograms: later points weigh more (rescaled before the weights overflow). */
+function forget(series: SeriesState, decay: number): void {
+  series.zTotal += series.zInc
+  series.zInc /= 1 - decay
+  if (series.zInc > 1e20) {
+    const h = series.zHist
+    for (let i = 0; i < h.length; i++) h[i] = h[i]! / series.zInc
+    series.zTotal /= series.zInc
+    series.zInc = 1
+  }
 }
 
 function hysteresis(
@@ -157,7 +198,7 @@ function hysteresis(
     series.since++
     series.quiet = raw < opts.exit ? series.quiet + 1 : 0
     score = Math.min(raw, opts.exit)
-    if (series.quiet >= opts.exitAfter && series.since >= opts.exitAfter) series.state = 'normal'
+    if (series.quiet >= opts.exitAfter && series.since >= opts.refractory) series.state = 'normal'
   }
   return { score, raw, state: series.state, alert, component, z, expected, value }
 }
@@ -171,5 +212,5 @@ function expect(m: Model, kind: ComponentKind, t: number, halfZ: number): Expect
 export function stateBytes(series: SeriesState): number {
   const m = series.model
   const numbers = Object.values(m).filter((v) => typeof v === 'number').length + 6
-  return numbers * 8 + m.binMean.byteLength + m.binDev.byteLength
+  return numbers * 8 + m.binMean.byteLength + m.binDev.byteLength + series.zHist.byteLength + 24
 }

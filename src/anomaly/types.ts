@@ -17,12 +17,17 @@ export interface DetectorOptions {
   enter: number
   /** The score below which an anomalous series counts a quiet point. */
   exit: number
-  /** Quiet points in a row (and at least this many points since the alert) to become normal again. */
+  /** Quiet points in a row an anomalous series needs to become normal again. */
   exitAfter: number
+  /** The fewest points a series stays anomalous after an alert (so it alerts once per episode). */
+  refractory: number
   /** Length of the seasonal cycle in ms (0: none); its profile has `seasonBins` bins. */
   seasonMs: number
   /** How many standard scales a residual must reach to score 0.5. */
   halfZ: number
+  /** How fast the histogram of past z forgets (per point), and the -log10 tail probability that scores 1. */
+  rareDecay: number
+  rareLog: number
   /** Multipliers of each component's z before the ensemble takes the largest (0 turns one off). */
   weights: Record<ComponentKind, number>
 }
