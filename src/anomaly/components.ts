@@ -84,7 +84,7 @@ export function prepare(m: Model, x: number, t: number): void {
   const period = m.seasonMs
   s.bin = period > 0 ? Math.floor(((((t % period) + period) % period) / period) * seasonBins) : 0
   // mature: a whole cycle seen and this bin learnt; fits: the profile explains more than the mean.
-  s.mature = period > 0 && t - m.firstT >= period && !Number.isNaN(m.buf[s.bin]!)
+  s.mature = period > 0 && t - m.firstT >= 2 * period && !Number.isNaN(m.buf[s.bin]!)
   s.fits = s.mature && m.seasonDev < 0.6 * m.spread
   s.base = s.fits ? m.buf[s.bin]! : m.mean
   s.baseScale = Math.max(s.fits ? m.seasonDev : m.spread, s.floor)
