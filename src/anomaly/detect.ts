@@ -84,6 +84,7 @@ const skipped = (series: SeriesState): AnomalyResult => ({
   alert: false,
   component: 'spike',
   z: 0,
+  tail: 1,
   expected: { value: NaN, low: NaN, high: NaN },
   value: NaN,
 })
@@ -111,6 +112,7 @@ export function detect(series: SeriesState, t: number, v: number): AnomalyResult
   let best: ComponentKind = 'spike'
   let z = 0
   let raw = 0
+  let bestSurprise = 0
   if (series.n > 0) {
     // Components whose z reaches halfZ pool their rarity: agreeing components are stronger evidence.
     let evidence = 0
@@ -120,8 +122,10 @@ export function detect(series: SeriesState, t: number, v: number): AnomalyResult
       const w = opts.weights[kind]
       if (w === 0) continue
       const zi = w * components[kind].z(series, x)
-      const strength = 1 - Math.pow(2, -((zi / opts.halfZ) ** 2))
-      const rare = rarity(series, k, zi, opts.rareLog)
+      const q = zi / opts.halfZ
+      const strength = 1 - Math.exp(-Math.LN2 * q * q)
+      const surprise = rarity(series, k, zi)
+      const rare = Math.min(1, surprise / opts.rareLog)
       if (zi >= opts.halfZ) evidence += rare
       if (strength > strongest) strongest = strength
       const score = Math.min(strength, rare)
@@ -129,6 +133,7 @@ export function detect(series: SeriesState, t: number, v: number): AnomalyResult
         raw = score
         z = zi
         best = kind
+        bestSurprise = surprise
       }
     }
     forget(series, opts.rareDecay)
@@ -145,13 +150,14 @@ export function detect(series: SeriesState, t: number, v: number): AnomalyResult
     alert: false,
     component: best,
     z,
+    tail: Math.pow(10, -bestSurprise),
     expected,
     value: x,
   })
 }
 
-/** rarity is -log10 of how often component k's z reached this one before, over rareLog, capped at 1; it counts z. */
-function rarity(series: SeriesState, k: number, z: number, rareLog: number): number {
+/** rarity is -log10 of how often component k's z reached this one before (its tail probability); it counts z. */
+function rarity(series: SeriesState, k: number, z: number): number {
   const h = series.buf
   const start = histStart + k * zBins
   const bin = start + Math.min(zBins - 1, Math.floor(2 * Math.log2(1 + z)))
@@ -159,7 +165,7 @@ function rarity(series: SeriesState, k: number, z: number, rareLog: number): num
   for (let i = bin + 1; i < start + zBins; i++) tail += h[i]!
   const p = (tail + series.zInc) / (series.zTotal + series.zInc)
   h[bin] = h[bin]! + series.zInc
-  return Math.min(1, -Math.log10(p) / rareLog)
+  return -Math.log10(p)
 }
 
 /** forget ages the histograms: each point weighs more than the last (rescaled before overflow). */

@@ -12,7 +12,12 @@ const what = {
 
 const round = (n: number) => (Number.isFinite(n) ? Number(n.toPrecision(4)) : n)
 
-/** explain renders a result as one sentence, e.g. `a spike: 97.2 where 41.3 (20.1–62.5) was expected, 8.1σ (score 0.93)`. */
+const rarity = (tail: number) =>
+  tail >= 0.5
+    ? 'as usual'
+    : `about once in ${Math.round(1 / tail).toLocaleString('en')} recent points`
+
+/** explain renders a result as one sentence, e.g. `a spike: 97.2 where 41.3 (20.1–62.5) was expected, 8.1σ, about once in 2,100 recent points (score 0.93)`. */
 export function explain(result: AnomalyResult): string {
   if (Number.isNaN(result.value))
     return 'skipped: not a number, out of order, or a first counter value'
@@ -26,6 +31,6 @@ export function explain(result: AnomalyResult): string {
         : ''
   return (
     `${what[result.component]}: ${round(result.value)} where ${band} was expected, ` +
-    `${result.z.toFixed(1)}σ (score ${result.raw.toFixed(2)})${state}`
+    `${result.z.toFixed(1)}σ, ${rarity(result.tail)} (score ${result.raw.toFixed(2)})${state}`
   )
 }

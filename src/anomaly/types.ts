@@ -51,6 +51,8 @@ export interface AnomalyResult {
   /** The component with the largest weighted z, and that z (standard scales from expected). */
   component: ComponentKind
   z: number
+  /** How often that component was at least this surprised before (its tail probability, recent points weigh more). */
+  tail: number
   expected: Expected
   /** The value scored: the input, or the counter's rate. NaN when the point was skipped. */
   value: number

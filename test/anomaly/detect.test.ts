@@ -146,7 +146,7 @@ describe('detect', () => {
     expect(r.expected.high).toBeGreaterThan(r.expected.value)
     expect(r.value).toBeGreaterThan(r.expected.high)
     expect(explain(r)).toMatch(
-      /^a spike: 11\d\.?\d* where [\d.]+ \([\d.]+–[\d.]+\) was expected, \d+\.\dσ \(score 0\.\d\d\)$/,
+      /^a spike: 11\d\.?\d* where [\d.]+ \([\d.]+–[\d.]+\) was expected, \d+\.\dσ, about once in [\d,]+ recent points \(score 0\.\d\d\)$/,
     )
   })
 })
