@@ -32,6 +32,17 @@ export const defaultOptions: DetectorOptions = {
 
 const kinds = Object.keys(components) as ComponentKind[]
 
+// Series share their options, so a one-entry cache spares a keyed lookup per component per point.
+let cachedOptions: DetectorOptions | undefined
+let cachedWeights = new Float64Array(kinds.length)
+function weightsOf(opts: DetectorOptions): Float64Array {
+  if (opts !== cachedOptions) {
+    cachedWeights = Float64Array.from(kinds, (kind) => opts.weights[kind])
+    cachedOptions = opts
+  }
+  return cachedWeights
+}
+
 /** zBins is the size of each component's histogram of past z (two bins an octave of 1 + z). */
 export const zBins = 10
 const histStart = 2 * seasonBins
@@ -117,10 +128,11 @@ export function detect(series: SeriesState, t: number, v: number): AnomalyResult
     // Components whose z reaches halfZ pool their rarity: agreeing components are stronger evidence.
     let evidence = 0
     let strongest = 0
+    const weights = weightsOf(opts)
     for (let k = 0; k < kinds.length; k++) {
-      const kind = kinds[k]!
-      const w = opts.weights[kind]
+      const w = weights[k]!
       if (w === 0) continue
+      const kind = kinds[k]!
       const zi = w * components[kind].z(series, x)
       const q = zi / opts.halfZ
       const strength = 1 - Math.exp(-Math.LN2 * q * q)
@@ -160,7 +172,9 @@ export function detect(series: SeriesState, t: number, v: number): AnomalyResult
 function rarity(series: SeriesState, k: number, z: number): number {
   const h = series.buf
   const start = histStart + k * zBins
-  const bin = start + Math.min(zBins - 1, Math.floor(2 * Math.log2(1 + z)))
+  let bin = start
+  for (let edge = 1.4142135623730951; bin < start + zBins - 1 && 1 + z >= edge; edge *= Math.SQRT2)
+    bin++
   let tail = 0.5 * h[bin]!
   for (let i = bin + 1; i < start + zBins; i++) tail += h[i]!
   const p = (tail + series.zInc) / (series.zTotal + series.zInc)
