@@ -96,7 +96,7 @@ export function prepare(m: Model, x: number, t: number): void {
     : 0
 }
 
-/** Component is one detector of the ensemble: its surprise at x, and what it expected instead. */
+/** Component is one detector of the ensemble: its surprise at x (NaN: nothing to say yet), and what it expected instead. */
 export interface Component {
   z(m: Model, x: number): number
   expected(m: Model): { value: number; scale: number }
@@ -126,7 +126,7 @@ export const components = {
     expected: local,
   },
   seasonality_break: {
-    z: (m) => Math.abs(s.nextSeasonal) * 3,
+    z: () => (s.fits ? Math.abs(s.nextSeasonal) * 3 : NaN),
     expected: (m) => (s.mature ? { value: m.buf[s.bin]!, scale: binScale(m) } : local(m)),
   },
   variance_change: {

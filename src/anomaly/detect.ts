@@ -19,7 +19,9 @@ export const defaultOptions: DetectorOptions = {
   seasonMs: 86_400_000,
   halfZ: 6,
   rareDecay: 0.001,
-  rareLog: 5,
+  rareLog: 4.5,
+  fatigue: 0.3,
+  fatigueDecay: 0.002,
   weights: {
     spike: 1,
     level_shift: 0.5,
@@ -70,12 +72,13 @@ export class SeriesState implements Model {
   readonly buf = new Float32Array(histStart + zBins * kinds.length).fill(NaN, 0, seasonBins)
   /** The weight of the next point in the histograms (it grows instead of the old ones decaying). */
   zInc = 1
-  zTotal = 0
   state: AnomalyState = 'warmup'
   quiet = 0
   since = 0
   lastT = NaN
   lastRaw = NaN
+  /** Recent alerts, decaying: the alert fatigue. */
+  alerts = 0
 
   constructor(readonly options: DetectorOptions) {
     this.seasonMs = options.seasonMs
@@ -134,6 +137,7 @@ export function detect(series: SeriesState, t: number, v: number): AnomalyResult
       if (w === 0) continue
       const kind = kinds[k]!
       const zi = w * components[kind].z(series, x)
+      if (Number.isNaN(zi)) continue // the component has nothing to say yet: its histogram waits
       const q = zi / opts.halfZ
       const strength = 1 - Math.exp(-Math.LN2 * q * q)
       const surprise = rarity(series, k, zi)
@@ -149,7 +153,9 @@ export function detect(series: SeriesState, t: number, v: number): AnomalyResult
       }
     }
     forget(series, opts.rareDecay)
-    raw = Math.min(strongest, evidence)
+    // Alert fatigue: a series that alerted recently needs more evidence to alert again.
+    series.alerts *= 1 - opts.fatigueDecay
+    raw = Math.min(strongest, evidence / (1 + opts.fatigue * series.alerts))
   }
   const { value, scale } = components[best].expected(series)
   const band = opts.halfZ * scale
@@ -175,21 +181,22 @@ function rarity(series: SeriesState, k: number, z: number): number {
   let bin = start
   for (let edge = 1.4142135623730951; bin < start + zBins - 1 && 1 + z >= edge; edge *= Math.SQRT2)
     bin++
+  let below = 0
+  for (let i = start; i < bin; i++) below += h[i]!
   let tail = 0.5 * h[bin]!
   for (let i = bin + 1; i < start + zBins; i++) tail += h[i]!
-  const p = (tail + series.zInc) / (series.zTotal + series.zInc)
+  // The component's own total: one that had nothing to say (NaN) has not counted those points.
+  const p = (tail + series.zInc) / (below + tail + 0.5 * h[bin]! + series.zInc)
   h[bin] = h[bin]! + series.zInc
   return -Math.log10(p)
 }
 
 /** forget ages the histograms: each point weighs more than the last (rescaled before overflow). */
 function forget(series: SeriesState, decay: number): void {
-  series.zTotal += series.zInc
   series.zInc /= 1 - decay
   if (series.zInc > 1e20) {
     const h = series.buf
     for (let i = histStart; i < h.length; i++) h[i] = h[i]! / series.zInc
-    series.zTotal /= series.zInc
     series.zInc = 1
   }
 }

@@ -14,6 +14,7 @@ export interface Hysteresis {
   state: AnomalyState
   quiet: number
   since: number
+  alerts: number
 }
 
 /** hysteresis moves the state machine on with this result and returns it with score, state and alert set. */
@@ -27,6 +28,7 @@ export function hysteresis(series: Hysteresis, result: AnomalyResult): AnomalyRe
     if (raw >= opts.enter) {
       series.state = 'anomalous'
       result.alert = true
+      series.alerts++
       series.quiet = 0
       series.since = 0
     }

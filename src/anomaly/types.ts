@@ -28,6 +28,9 @@ export interface DetectorOptions {
   /** How fast the histogram of past z forgets (per point), and the -log10 tail probability that scores 1. */
   rareDecay: number
   rareLog: number
+  /** Alert fatigue: the evidence is divided by 1 + fatigue × recent alerts (decaying by fatigueDecay a point). */
+  fatigue: number
+  fatigueDecay: number
   /** Multipliers of each component's z before the ensemble takes the largest (0 turns one off). */
   weights: Record<ComponentKind, number>
 }
