@@ -132,6 +132,8 @@ export function detect(series: SeriesState, t: number, v: number): AnomalyResult
     let evidence = 0
     let strongest = 0
     const weights = weightsOf(opts)
+    // The histograms learn from the settled model only: z during warm-up says little about later.
+    const settled = series.n >= opts.warmup
     for (let k = 0; k < kinds.length; k++) {
       const w = weights[k]!
       if (w === 0) continue
@@ -140,7 +142,7 @@ export function detect(series: SeriesState, t: number, v: number): AnomalyResult
       if (Number.isNaN(zi)) continue // the component has nothing to say yet: its histogram waits
       const q = zi / opts.halfZ
       const strength = 1 - Math.exp(-Math.LN2 * q * q)
-      const surprise = rarity(series, k, zi)
+      const surprise = rarity(series, k, zi, settled)
       const rare = Math.min(1, surprise / opts.rareLog)
       if (zi >= opts.halfZ) evidence += rare
       if (strength > strongest) strongest = strength
@@ -174,8 +176,8 @@ export function detect(series: SeriesState, t: number, v: number): AnomalyResult
   })
 }
 
-/** rarity is -log10 of how often component k's z reached this one before (its tail probability); it counts z. */
-function rarity(series: SeriesState, k: number, z: number): number {
+/** rarity is -log10 of how often component k's z reached this one before (its tail probability); it counts z when asked. */
+function rarity(series: SeriesState, k: number, z: number, count: boolean): number {
   const h = series.buf
   const start = histStart + k * zBins
   let bin = start
@@ -187,7 +189,7 @@ function rarity(series: SeriesState, k: number, z: number): number {
   for (let i = bin + 1; i < start + zBins; i++) tail += h[i]!
   // The component's own total: one that had nothing to say (NaN) has not counted those points.
   const p = (tail + series.zInc) / (below + tail + 0.5 * h[bin]! + series.zInc)
-  h[bin] = h[bin]! + series.zInc
+  if (count) h[bin] = h[bin]! + series.zInc
   return -Math.log10(p)
 }
 
