@@ -26,7 +26,7 @@ export const defaultOptions: DetectorOptions = {
     spike: 1,
     level_shift: 0.5,
     trend_change: 0,
-    seasonality_break: 1,
+    seasonality_break: 0.7,
     variance_change: 1,
     flatline: 1,
   },
