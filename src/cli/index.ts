@@ -11,6 +11,7 @@ import {
   type Command,
   type CommandIO,
 } from './command.ts'
+import { anomalyCommand } from './anomaly.ts'
 import { auditCommand } from './audit.ts'
 import { migrateCommand } from './migrate.ts'
 import { tokenCommand } from './token.ts'
@@ -25,6 +26,7 @@ export const commands: Record<string, Command> = {
   user: userCommand,
   token: tokenCommand,
   audit: auditCommand,
+  anomaly: anomalyCommand,
   version: versionCommand,
 }
 
