@@ -1,5 +1,6 @@
 /** SQL over the `logs` table and its FTS5 index; returns domain types. */
 import type { Client, InStatement, Row } from '@libsql/client'
+import type { Writer } from '../db/writer.ts'
 import { levelRank } from './normalize.ts'
 import { levels, type Level, type ServiceSummary, type StoredLog } from './types.ts'
 
@@ -110,20 +111,26 @@ export async function selectServices(client: Client, since: number): Promise<Ser
 const deleteChunk = 5000
 
 /** deleteOlderThan removes lines with ts before `cutoff`, in small transactions; returns how many. */
-export async function deleteOlderThan(client: Client, cutoff: number): Promise<number> {
+export async function deleteOlderThan(writer: Writer, cutoff: number): Promise<number> {
   let total = 0
   for (;;) {
-    const res = await client.execute({
-      sql: 'DELETE FROM logs WHERE id IN (SELECT id FROM logs WHERE ts < ? LIMIT ?)',
-      args: [cutoff, deleteChunk],
-    })
-    total += res.rowsAffected
-    if (res.rowsAffected < deleteChunk) return total
+    const [res] = await writer.batch([
+      {
+        sql: 'DELETE FROM logs WHERE id IN (SELECT id FROM logs WHERE ts < ? LIMIT ?)',
+        args: [cutoff, deleteChunk],
+      },
+    ])
+    total += res!.rowsAffected
+    if (res!.rowsAffected < deleteChunk) return total
   }
 }
 
 /** deleteOverSize removes the oldest lines until the stored size is at most `maxBytes`. */
-export async function deleteOverSize(client: Client, maxBytes: number): Promise<number> {
+export async function deleteOverSize(
+  client: Client,
+  writer: Writer,
+  maxBytes: number,
+): Promise<number> {
   const rows = await client.execute(
     'SELECT coalesce(sum(size), 0) AS size, count(*) AS n FROM logs',
   )
@@ -133,14 +140,16 @@ export async function deleteOverSize(client: Client, maxBytes: number): Promise<
   while (size > maxBytes && n > 0) {
     // Aim at the excess from the average line size; RETURNING keeps the sum exact without a rescan.
     const excess = Math.ceil(((size - maxBytes) / size) * n)
-    const res = await client.execute({
-      sql: 'DELETE FROM logs WHERE id IN (SELECT id FROM logs ORDER BY ts, id LIMIT ?) RETURNING size',
-      args: [Math.min(Math.max(excess, 1), deleteChunk)],
-    })
-    if (res.rows.length === 0) break
-    for (const r of res.rows) size -= Number(r.size)
-    n -= res.rows.length
-    total += res.rows.length
+    const [res] = await writer.batch([
+      {
+        sql: 'DELETE FROM logs WHERE id IN (SELECT id FROM logs ORDER BY ts, id LIMIT ?) RETURNING size',
+        args: [Math.min(Math.max(excess, 1), deleteChunk)],
+      },
+    ])
+    if (res!.rows.length === 0) break
+    for (const r of res!.rows) size -= Number(r.size)
+    n -= res!.rows.length
+    total += res!.rows.length
   }
   return total
 }
