@@ -84,7 +84,8 @@ for (const target of targets) {
   const outfile = join(root, target.out)
   rmSync(outfile, { force: true })
   const result = await Bun.build({
-    entrypoints: [join(root, 'src/main.ts')],
+    // The write worker is an entrypoint of its own: `new Worker(url)` finds it in the binary.
+    entrypoints: [join(root, 'src/main.ts'), join(root, 'src/db/write-worker.ts')],
     compile: {
       target: target.bun,
       outfile,

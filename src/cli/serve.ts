@@ -7,7 +7,8 @@ import { createAuditStore } from '../audit/store.ts'
 import { ensureAdmin } from '../auth/bootstrap.ts'
 import { createAuth } from '../auth/service.ts'
 import { redactedConfig, type Config } from '../config.ts'
-import { openDatabase, redactUrl, type Database } from '../db/client.ts'
+import { filePath, openDatabase, redactUrl, type Database } from '../db/client.ts'
+import { clientWriter, workerWriter } from '../db/writer.ts'
 import { migrate } from '../db/migrate.ts'
 import { createLogger, fileSink, stdoutSink, type Logger } from '../obs/logger.ts'
 import { Bus } from '../bus.ts'
@@ -86,13 +87,20 @@ export async function start(
   const bus = new Bus((topic, err) => logger.error('bus subscriber failed', { topic, err }))
   const logsReport = registerLogsMetrics(metrics.registry)
   for (const reason of recordRejectReasons) metricsReport.rejected(reason, 0)
-  const logs = await LogsService.open(db.client, { ...config.logs }, now, bus, logsReport)
+  // The WAL movers and retention write on a Worker with its own connection (an embedded file
+  // under Bun), so indexing does not hold up requests on this thread.
+  const writer =
+    db.embedded && filePath(config.dbUrl) !== ':memory:' && runtime.name === 'bun'
+      ? workerWriter(config.dbUrl)
+      : clientWriter(db.client)
+  const logs = await LogsService.open(db.client, { ...config.logs }, now, bus, logsReport, writer)
   const events = await EventsService.open(
     db.client,
     { retentionMs: config.events.retentionMs, maxBacklog: config.logs.maxBacklog },
     now,
     bus,
     registerEventsMetrics(metrics.registry),
+    writer,
   )
   const loops = new AbortController()
   const background = Promise.all([
@@ -131,6 +139,7 @@ export async function start(
       maxRequestBodySize: config.bodyLimit * 2,
     })
   } catch (err) {
+    await writer.close()
     db.close()
     const inUse = /EADDRINUSE|in use/i.test(String(err))
     throw new Error(
@@ -163,6 +172,7 @@ export async function start(
         ),
         10_000,
       )
+      await writer.close()
       db.close()
       logger.info('stopped', { uptime_ms: Date.now() - startedAt })
     })()

@@ -1,12 +1,19 @@
 /**
  * A group-committed WAL of JSON records (log lines, events) with a mover. Requests queue their
- * records; one write at a time commits everything queued as one WAL row, so concurrent requests
- * share a commit. The mover later turns WAL rows into table rows and deletes the WAL rows it
+ * records; one write at a time commits everything queued (as WAL rows of about `walRowRecords`
+ * records, in one transaction), so concurrent requests share a commit. The mover later turns WAL rows into table rows and deletes the WAL rows it
  * covered in the same transaction: after a crash it simply continues with what is left, so
  * nothing acknowledged is lost and nothing is stored twice.
  */
 import type { Client, InStatement } from '@libsql/client'
 import { UnavailableError } from '../errors.ts'
+import type { Writer } from './writer.ts'
+
+/**
+ * walRowRecords is about how many records one WAL row holds: a group commit writes several rows
+ * (in one transaction), so that the mover can take small steps and hold the write lock briefly.
+ */
+export const walRowRecords = 1000
 
 // JSON.stringify writes a lone surrogate as a \udXXX escape (pairs it writes as they are) and NUL
 // as \u0000. SQLite's JSON functions would turn the first into invalid UTF-8, which libsql cannot
@@ -36,6 +43,7 @@ export class RecordWal<T> {
 
   private constructor(
     private readonly client: Client,
+    private readonly writer: Writer,
     private readonly table: string,
     private readonly now: () => number,
     private readonly maxBacklog: number,
@@ -45,12 +53,13 @@ export class RecordWal<T> {
   /** open reads how much a previous run left in the WAL table. */
   static async open<T>(
     client: Client,
+    writer: Writer,
     table: 'log_wal' | 'event_wal',
     now: () => number,
     maxBacklog: number,
     setting: string,
   ): Promise<RecordWal<T>> {
-    const wal = new RecordWal<T>(client, table, now, maxBacklog, setting)
+    const wal = new RecordWal<T>(client, writer, table, now, maxBacklog, setting)
     const rows = await client.execute(`SELECT coalesce(sum(records), 0) AS n FROM ${table}`)
     wal.backlog = Number(rows.rows[0]?.n ?? 0)
     return wal
@@ -87,10 +96,18 @@ export class RecordWal<T> {
         this.queue = []
         const records = group.flatMap((p) => p.records)
         try {
-          await this.client.execute({
-            sql: `INSERT INTO ${this.table} (data, records, created_at) VALUES (?, ?, ?)`,
-            args: [walJson(records), records.length, this.now()],
-          })
+          const rows: InStatement[] = []
+          const t = this.now()
+          for (let i = 0; i < group.length;) {
+            const part: T[] = []
+            while (i < group.length && (part.length === 0 || part.length < walRowRecords))
+              part.push(...group[i++]!.records)
+            rows.push({
+              sql: `INSERT INTO ${this.table} (data, records, created_at) VALUES (?, ?, ?)`,
+              args: [walJson(part), part.length, t],
+            })
+          }
+          await this.writer.locked(() => this.client.batch(rows, 'write'))
           this.backlog += records.length
           for (const p of group) p.resolve()
         } catch (err) {
@@ -131,14 +148,11 @@ export class RecordWal<T> {
           lastId = Number(r.id)
         }
         const copy = moveSql(lastId)
-        const results = await this.client.batch(
-          [
-            ...copy,
-            { sql: `DELETE FROM ${this.table} WHERE id <= ?`, args: [lastId] },
-            `SELECT coalesce(sum(records), 0) AS n FROM ${this.table}`,
-          ],
-          'write',
-        )
+        const results = await this.writer.batch([
+          ...copy,
+          { sql: `DELETE FROM ${this.table} WHERE id <= ?`, args: [lastId] },
+          `SELECT coalesce(sum(records), 0) AS n FROM ${this.table}`,
+        ])
         // The WAL is shared by every process on the database: what is left is the backlog.
         this.backlog = Number(results.at(-1)!.rows[0]?.n ?? 0)
         return results.slice(0, copy.length).reduce((n, r) => n + r.rowsAffected, 0)

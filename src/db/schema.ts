@@ -179,6 +179,16 @@ export const logs = sqliteTable(
   (t) => [index('logs_service_ts').on(t.service, t.ts, t.id), index('logs_ts').on(t.ts)],
 )
 
+/**
+ * logServices keeps each service's line count and newest timestamp, so the services list does not
+ * count every line; triggers on `logs` (a custom migration) keep it in the same transactions.
+ */
+export const logServices = sqliteTable('log_services', {
+  service: text('service').primaryKey(),
+  lines: integer('lines').notNull(),
+  lastSeen: integer('last_seen').notNull(),
+})
+
 /** eventWal holds each accepted batch of events (JSON) until the mover has put them in `events`. */
 export const eventWal = sqliteTable('event_wal', {
   id: integer('id').primaryKey({ autoIncrement: true }),

@@ -1,7 +1,8 @@
 /** The events service: durable ingest through the WAL, the mover, queries and retention. */
 import type { Client } from '@libsql/client'
 import type { Bus } from '../bus.ts'
-import { RecordWal } from '../db/record-wal.ts'
+import { RecordWal, walRowRecords } from '../db/record-wal.ts'
+import { clientWriter, type Writer } from '../db/writer.ts'
 import { ValidationError } from '../errors.ts'
 import { decodeCursor, encodeCursor } from '../http/page-cursor.ts'
 import { CounterSet } from '../ingest/series.ts'
@@ -28,6 +29,7 @@ export class EventsService {
     private readonly bus: Bus,
     private readonly report: EventsMetrics,
     private readonly wal: RecordWal<EventRecord>,
+    private readonly writer: Writer,
   ) {
     report.watchBacklog(() => wal.backlog + wal.queued)
   }
@@ -39,15 +41,17 @@ export class EventsService {
     now: () => number,
     bus: Bus,
     report: EventsMetrics,
+    writer: Writer = clientWriter(client),
   ): Promise<EventsService> {
     const wal = await RecordWal.open<EventRecord>(
       client,
+      writer,
       'event_wal',
       now,
       options.maxBacklog,
       'VIGIL_LOGS_MAX_BACKLOG',
     )
-    return new EventsService(client, options, now, bus, report, wal)
+    return new EventsService(client, options, now, bus, report, wal, writer)
   }
 
   /** ingest resolves once the events are durable, then counts and publishes them. */
@@ -69,7 +73,7 @@ export class EventsService {
 
   /** moveOnce moves one transaction's worth of WAL rows; returns the events moved. */
   moveOnce(): Promise<number> {
-    return this.wal.move(20_000, moveFromWal)
+    return this.wal.move(walRowRecords, moveFromWal)
   }
 
   /** drain waits for pending commits and moves everything in the WAL. */
@@ -107,7 +111,8 @@ export class EventsService {
 
   /** enforceRetention deletes events past the retention. */
   enforceRetention(): Promise<number> {
-    return deleteEventsBefore(this.client, this.now() - this.options.retentionMs)
+    const cutoff = this.now() - this.options.retentionMs
+    return this.writer.locked(() => deleteEventsBefore(this.client, cutoff))
   }
 
   /** close waits for queued commits. */

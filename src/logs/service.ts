@@ -7,7 +7,8 @@ import type { Bus } from '../bus.ts'
 import { ValidationError } from '../errors.ts'
 import { decodeCursor, encodeCursor } from '../http/page-cursor.ts'
 import { CounterSet } from '../ingest/series.ts'
-import { RecordWal } from '../db/record-wal.ts'
+import { RecordWal, walRowRecords } from '../db/record-wal.ts'
+import { clientWriter, type Writer } from '../db/writer.ts'
 import type { LogsMetrics } from './metrics.ts'
 import { levelRank } from './normalize.ts'
 import { matcher, parseSearch, toFtsQuery } from './search.ts'
@@ -29,8 +30,8 @@ export interface LogsOptions {
   maxBacklog: number
 }
 
-/** moveRecords is about how many lines one mover transaction takes. */
-const moveRecords = 20_000
+/** moveRecords is about how many lines one mover transaction takes (it holds the write lock). */
+const moveRecords = walRowRecords
 
 /** LogsService stores and serves log lines. */
 export class LogsService {
@@ -46,6 +47,7 @@ export class LogsService {
     private readonly bus: Bus,
     private readonly report: LogsMetrics,
     private readonly wal: RecordWal<LogLine>,
+    private readonly writer: Writer,
   ) {
     report.watchBacklog(() => wal.backlog + wal.queued)
   }
@@ -57,15 +59,17 @@ export class LogsService {
     now: () => number,
     bus: Bus,
     report: LogsMetrics,
+    writer: Writer = clientWriter(client),
   ): Promise<LogsService> {
     const wal = await RecordWal.open<LogLine>(
       client,
+      writer,
       'log_wal',
       now,
       options.maxBacklog,
       'VIGIL_LOGS_MAX_BACKLOG',
     )
-    return new LogsService(client, options, now, bus, report, wal)
+    return new LogsService(client, options, now, bus, report, wal, writer)
   }
 
   /** backlog counts lines committed or queued but not yet searchable. */
@@ -164,8 +168,9 @@ export class LogsService {
 
   /** enforceRetention deletes lines past the retention and, over the size cap, the oldest. */
   async enforceRetention(): Promise<number> {
-    let n = await deleteOlderThan(this.client, this.now() - this.options.retentionMs)
-    if (this.options.maxBytes > 0) n += await deleteOverSize(this.client, this.options.maxBytes)
+    let n = await deleteOlderThan(this.writer, this.now() - this.options.retentionMs)
+    if (this.options.maxBytes > 0)
+      n += await deleteOverSize(this.client, this.writer, this.options.maxBytes)
     return n
   }
 

@@ -1,5 +1,6 @@
 /** SQL over the `logs` table and its FTS5 index; returns domain types. */
 import type { Client, InStatement, Row } from '@libsql/client'
+import type { Writer } from '../db/writer.ts'
 import { levelRank } from './normalize.ts'
 import { levels, type Level, type ServiceSummary, type StoredLog } from './types.ts'
 
@@ -42,8 +43,16 @@ export interface SelectLogs {
   limit: number
 }
 
-/** selectLogs reads up to `limit` lines, newest first (ts desc, id desc). */
-export async function selectLogs(client: Client, q: SelectLogs): Promise<StoredLog[]> {
+const columns = 'id, ts, service, level, message, labels, truncated'
+
+/**
+ * searchWindow is how many of the newest lines passing the other filters a search checks against
+ * the index in one go, before it asks the index for all its matches instead.
+ */
+const searchWindow = 4000
+
+/** filters writes the conditions of `q` other than the search, and after the cursor `after`. */
+function filters(q: SelectLogs, after = q.after): { where: string; args: (string | number)[] } {
   const where = ['service = ?', 'id <= ?']
   const args: (string | number)[] = [q.service, q.snapshot]
   if (q.minRank !== undefined) (where.push('level >= ?'), args.push(q.minRank))
@@ -51,20 +60,59 @@ export async function selectLogs(client: Client, q: SelectLogs): Promise<StoredL
     (where.push(`level IN (${q.ranks.map(() => '?').join(', ')})`), args.push(...q.ranks))
   if (q.start !== undefined) (where.push('ts >= ?'), args.push(q.start))
   if (q.end !== undefined) (where.push('ts <= ?'), args.push(q.end))
-  if (q.after) {
+  if (after) {
     where.push('(ts < ? OR (ts = ? AND id < ?))')
-    args.push(q.after.ts, q.after.ts, q.after.id)
+    args.push(after.ts, after.ts, after.id)
   }
-  if (q.match !== undefined) {
-    where.push('id IN (SELECT rowid FROM logs_fts WHERE logs_fts MATCH ?)')
-    args.push(q.match)
+  return { where: where.join(' AND '), args }
+}
+
+/**
+ * selectLogs reads up to `limit` lines, newest first (ts desc, id desc). A search first checks
+ * the newest `searchWindow` candidates (the other filters, in order) against the index, limited
+ * to their id range so that a common word costs little; when they hold fewer than `limit`
+ * matches, the index's matches past the window (few, or the window would have held them) fill
+ * the page. Both parts read one snapshot (`id ≤ snapshot`, one read transaction for the window
+ * and where it ends), so the page is exactly the first `limit` matches in order.
+ */
+export async function selectLogs(client: Client, q: SelectLogs): Promise<StoredLog[]> {
+  const f = filters(q)
+  const order = 'ORDER BY ts DESC, id DESC'
+  if (q.match === undefined) {
+    const rows = await client.execute({
+      sql: `SELECT ${columns} FROM logs WHERE ${f.where} ${order} LIMIT ?`,
+      args: [...f.args, q.limit],
+    })
+    return rows.rows.map(toLog)
   }
-  args.push(q.limit)
-  const rows = await client.execute({
-    sql: `SELECT id, ts, service, level, message, labels, truncated FROM logs WHERE ${where.join(' AND ')} ORDER BY ts DESC, id DESC LIMIT ?`,
-    args,
+  const [found, edge] = await client.batch(
+    [
+      {
+        sql: `WITH c AS MATERIALIZED (SELECT id, ts FROM logs WHERE ${f.where} ${order} LIMIT ?),
+            r AS (SELECT min(id) AS lo, max(id) AS hi FROM c)
+          SELECT ${columns} FROM logs WHERE id IN (SELECT id FROM c) AND id IN (
+            SELECT rowid FROM logs_fts WHERE logs_fts MATCH ?
+              AND rowid >= (SELECT lo FROM r) AND rowid <= (SELECT hi FROM r))
+          ${order} LIMIT ?`,
+        args: [...f.args, searchWindow, q.match, q.limit],
+      },
+      {
+        sql: `SELECT id, ts FROM logs WHERE ${f.where} ${order} LIMIT 1 OFFSET ?`,
+        args: [...f.args, searchWindow - 1],
+      },
+    ],
+    'read',
+  )
+  const logs = found!.rows.map(toLog)
+  const last = edge!.rows[0]
+  if (logs.length >= q.limit || !last) return logs
+  const g = filters(q, { ts: Number(last.ts), id: Number(last.id) })
+  const rest = await client.execute({
+    sql: `SELECT ${columns} FROM logs WHERE ${g.where}
+      AND id IN (SELECT rowid FROM logs_fts WHERE logs_fts MATCH ?) ${order} LIMIT ?`,
+    args: [...g.args, q.match, q.limit - logs.length],
   })
-  return rows.rows.map(toLog)
+  return [...logs, ...rest.rows.map(toLog)]
 }
 
 function toLog(r: Row): StoredLog {
@@ -81,11 +129,11 @@ function toLog(r: Row): StoredLog {
 
 /** selectServices lists services with line counts, last seen and the error rate since `since`. */
 export async function selectServices(client: Client, since: number): Promise<ServiceSummary[]> {
-  // Two queries so each is served by an index: the totals by (service, ts), the recent window
-  // by (ts) over just the last minutes.
+  // The totals come from log_services (kept by triggers), the recent window from the (ts) index
+  // over just the last minutes; one read transaction, so they agree.
   const [totals, recent] = await client.batch(
     [
-      'SELECT service, count(*) AS lines, max(ts) AS last_seen FROM logs GROUP BY service ORDER BY service LIMIT 1000',
+      'SELECT service, lines, last_seen FROM log_services ORDER BY service LIMIT 1000',
       {
         sql: 'SELECT service, count(*) AS n, sum(level >= ?) AS errors FROM logs WHERE ts >= ? GROUP BY service',
         args: [levelRank('error'), since],
@@ -110,20 +158,26 @@ export async function selectServices(client: Client, since: number): Promise<Ser
 const deleteChunk = 5000
 
 /** deleteOlderThan removes lines with ts before `cutoff`, in small transactions; returns how many. */
-export async function deleteOlderThan(client: Client, cutoff: number): Promise<number> {
+export async function deleteOlderThan(writer: Writer, cutoff: number): Promise<number> {
   let total = 0
   for (;;) {
-    const res = await client.execute({
-      sql: 'DELETE FROM logs WHERE id IN (SELECT id FROM logs WHERE ts < ? LIMIT ?)',
-      args: [cutoff, deleteChunk],
-    })
-    total += res.rowsAffected
-    if (res.rowsAffected < deleteChunk) return total
+    const [res] = await writer.batch([
+      {
+        sql: 'DELETE FROM logs WHERE id IN (SELECT id FROM logs WHERE ts < ? LIMIT ?)',
+        args: [cutoff, deleteChunk],
+      },
+    ])
+    total += res!.rowsAffected
+    if (res!.rowsAffected < deleteChunk) return total
   }
 }
 
 /** deleteOverSize removes the oldest lines until the stored size is at most `maxBytes`. */
-export async function deleteOverSize(client: Client, maxBytes: number): Promise<number> {
+export async function deleteOverSize(
+  client: Client,
+  writer: Writer,
+  maxBytes: number,
+): Promise<number> {
   const rows = await client.execute(
     'SELECT coalesce(sum(size), 0) AS size, count(*) AS n FROM logs',
   )
@@ -133,14 +187,16 @@ export async function deleteOverSize(client: Client, maxBytes: number): Promise<
   while (size > maxBytes && n > 0) {
     // Aim at the excess from the average line size; RETURNING keeps the sum exact without a rescan.
     const excess = Math.ceil(((size - maxBytes) / size) * n)
-    const res = await client.execute({
-      sql: 'DELETE FROM logs WHERE id IN (SELECT id FROM logs ORDER BY ts, id LIMIT ?) RETURNING size',
-      args: [Math.min(Math.max(excess, 1), deleteChunk)],
-    })
-    if (res.rows.length === 0) break
-    for (const r of res.rows) size -= Number(r.size)
-    n -= res.rows.length
-    total += res.rows.length
+    const [res] = await writer.batch([
+      {
+        sql: 'DELETE FROM logs WHERE id IN (SELECT id FROM logs ORDER BY ts, id LIMIT ?) RETURNING size',
+        args: [Math.min(Math.max(excess, 1), deleteChunk)],
+      },
+    ])
+    if (res!.rows.length === 0) break
+    for (const r of res!.rows) size -= Number(r.size)
+    n -= res!.rows.length
+    total += res!.rows.length
   }
   return total
 }

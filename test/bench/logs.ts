@@ -5,8 +5,8 @@
  *      answered only once durable; lines/s.
  *   2. fill to 1 M lines, wait until the background mover has indexed them all; bytes on disk
  *      per line.
- *   3. full-text search p50/p99 over the 1 M lines: a word, a phrase, a prefix and a word with a
- *      level filter, newest 100 first.
+ *   3. full-text search p50/p99 over the 1 M lines, newest 100 first: the commonest word, a typical
+ *      one, a rare one, a phrase, a prefix, a word with a level filter, and no search.
  *   4. the same lines pushed to Grafana Loki's JSON push API when a Grafana `loki` is installed,
  *      and the ratio. (Debian's package named `loki` is an unrelated genetics program.)
  * Flags: --seconds N (ingest duration, default 15), --lines N (lines stored, default 1 000 000),
@@ -48,31 +48,47 @@ const {
   proc: server,
 } = await startMeasured(binary, dir, env, 'ingest:write,logs:read', port)
 
-// Lines like a web service's: a few services and hosts, mostly info, words from a small
-// vocabulary (so that searches match a realistic share), padded to 200 bytes of message.
+// Lines like a web service's: a few services and hosts, mostly info, and text drawn Zipf-like
+// (the k-th commonest word with weight 1/k) from a deterministic vocabulary of 5 000 words, so that
+// a typical word matches 0.1–5 % of the lines, the commonest nearly all, the rarest very few.
 const services = ['api', 'web', 'worker', 'auth', 'billing']
 const levels = ['info', 'info', 'info', 'info', 'debug', 'warn', 'error']
-const words = [
-  'request',
-  'completed',
-  'user',
-  'session',
-  'timeout',
-  'upstream',
-  'connection',
-  'refused',
-  'cache',
-  'miss',
-  'payment',
-  'declined',
-  'retrying',
-  'database',
-  'slow',
-  'query',
-]
+const syllables =
+  'ba be bi bo bu da de di do du fa fe fi fo ka ke ki ko la le li lo ma me mi mo na ne ni no pa pe pi po ra re ri ro sa se si so ta te ti to va ve vi vo za ze zi zo'.split(
+    ' ',
+  )
+const vocabulary = Array.from({ length: 5000 }, (_, k) => {
+  const s = (n: number) => syllables[n % syllables.length]!
+  return (
+    s(k) +
+    s(Math.floor(k / syllables.length)) +
+    (k >= 1000 ? s(k * 7 + 3) : '') +
+    (k % 3 === 0 ? 'n' : '')
+  )
+})
+const zipf = (() => {
+  const cdf: number[] = []
+  let sum = 0
+  for (let k = 1; k <= vocabulary.length; k++) cdf.push((sum += 1 / k))
+  return cdf.map((c) => c / sum)
+})()
+/** word picks a word from a hash of (i, k), so line i's text never depends on the run. */
+function word(i: number, k: number): string {
+  let h = Math.imul(i ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(k + 1, 0xc2b2ae35)
+  h = Math.imul(h ^ (h >>> 13), 0x27d4eb2f) ^ (h >>> 16)
+  const u = (h >>> 0) / 2 ** 32
+  let lo = 0
+  let hi = zipf.length - 1
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1
+    if (zipf[mid]! < u) lo = mid + 1
+    else hi = mid
+  }
+  return vocabulary[lo]!
+}
 function message(i: number): string {
   let text = `GET /api/v1/items/${i % 9973} status=${i % 17 === 0 ? 500 : 200} `
-  for (let k = 0; text.length < 200; k++) text += `${words[(i * 7 + k * 13) % words.length]} `
+  for (let k = 0; text.length < 200; k++) text += `${word(i, k)} `
   return text.slice(0, 200)
 }
 interface Line {
@@ -194,10 +210,16 @@ async function timeSearch(service: string, params: Record<string, string>, runs 
   return { p50: pct(times, 0.5), p99: pct(times, 0.99), found }
 }
 for (const [what, service, params] of [
-  ['word', 'api', { search: 'declined' }],
-  ['phrase', 'worker', { search: '"request database"' }],
-  ['prefix', 'web', { search: 'retry*' }],
-  ['word, level ≥ error', 'billing', { search: 'timeout', level: 'error' }],
+  [`very common word (${vocabulary[0]})`, 'api', { search: vocabulary[0]! }],
+  [`typical word (${vocabulary[59]})`, 'api', { search: vocabulary[59]! }],
+  [`rare word (${vocabulary[3999]})`, 'web', { search: vocabulary[3999]! }],
+  [
+    `phrase ("${vocabulary[1]} ${vocabulary[2]}")`,
+    'worker',
+    { search: `"${vocabulary[1]} ${vocabulary[2]}"` },
+  ],
+  [`prefix (${vocabulary[7]!.slice(0, 3)}*)`, 'web', { search: `${vocabulary[7]!.slice(0, 3)}*` }],
+  [`word, level ≥ error (${vocabulary[9]})`, 'billing', { search: vocabulary[9]!, level: 'error' }],
   ['no search (newest 100)', 'auth', {}],
 ] as const) {
   const r = await timeSearch(service, params)
