@@ -176,7 +176,11 @@ export const logs = sqliteTable(
     truncated: integer('truncated', { mode: 'boolean' }).notNull().default(false),
     size: integer('size').notNull(),
   },
-  (t) => [index('logs_service_ts').on(t.service, t.ts, t.id), index('logs_ts').on(t.ts)],
+  // Level rides along in the (service, ts) index so a level filter reads no table rows.
+  (t) => [
+    index('logs_service_ts_level').on(t.service, t.ts, t.id, t.level),
+    index('logs_ts').on(t.ts),
+  ],
 )
 
 /**
