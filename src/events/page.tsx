@@ -5,7 +5,7 @@
  */
 import { Hono } from 'hono'
 import { EventsPage, eventsUrl, type EventsView } from '../../views/pages/events.tsx'
-import { rangePresets } from '../../views/pages/metrics.tsx'
+import { rangePresets } from '../../views/partials/range-select.tsx'
 import { EventItems } from '../../views/partials/event-items.tsx'
 import type { AppEnv } from '../app-env.ts'
 import { auditRead } from '../audit/record.ts'

@@ -6,7 +6,7 @@
  */
 import { Hono } from 'hono'
 import { LogsPage } from '../../views/pages/logs.tsx'
-import { rangePresets } from '../../views/pages/metrics.tsx'
+import { rangePresets } from '../../views/partials/range-select.tsx'
 import { LogLines } from '../../views/partials/log-lines.tsx'
 import type { AppEnv } from '../app-env.ts'
 import { auditRead } from '../audit/record.ts'

@@ -1,7 +1,8 @@
 /** @jsxImportSource hono/jsx */
 /** The Metrics page route: the state comes from the URL so that views can be shared. */
 import { Hono } from 'hono'
-import { MetricsPage, rangePresets, refreshPresets } from '../../views/pages/metrics.tsx'
+import { MetricsPage, refreshPresets } from '../../views/pages/metrics.tsx'
+import { rangePresets } from '../../views/partials/range-select.tsx'
 import type { AppEnv } from '../app-env.ts'
 import { requires } from '../auth/guard.ts'
 import { renderPage } from '../dashboard/render.tsx'

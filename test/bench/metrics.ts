@@ -174,13 +174,18 @@ console.log(
 // 2. Flush the head into chunks by restarting with a short flush interval, then measure.
 server.kill('SIGTERM')
 await server.exited
-const flusher = Bun.spawn([binary, 'serve', '--port', String(port), '--listen', '127.0.0.1'], {
-  cwd: dir,
-  env: { ...env, VIGIL_METRICS_FLUSH_INTERVAL: '1s' },
-  stdout: 'ignore',
-  stderr: 'inherit',
-})
-await waitReady(`${url}/readyz`, 'vigil')
+/** restart starts vigil again on the same data with one flush interval. */
+async function restart(flushInterval: string) {
+  const proc = Bun.spawn([binary, 'serve', '--port', String(port), '--listen', '127.0.0.1'], {
+    cwd: dir,
+    env: { ...env, VIGIL_METRICS_FLUSH_INTERVAL: flushInterval },
+    stdout: 'ignore',
+    stderr: 'inherit',
+  })
+  await waitReady(`${url}/readyz`, 'vigil')
+  return proc
+}
+const flusher = await restart('1s')
 const sqlite = await import('@libsql/client')
 const db = sqlite.createClient({ url: `file:${join(dir, 'data', 'vigil.db')}` })
 for (let i = 0; i < 600; i++) {
@@ -208,13 +213,7 @@ console.log(
 // is not what anyone runs, and its flushes would show up in the query tail.
 flusher.kill('SIGTERM')
 await flusher.exited
-const querier = Bun.spawn([binary, 'serve', '--port', String(port), '--listen', '127.0.0.1'], {
-  cwd: dir,
-  env: { ...env, VIGIL_METRICS_FLUSH_INTERVAL: '30m' },
-  stdout: 'ignore',
-  stderr: 'inherit',
-})
-await waitReady(`${url}/readyz`, 'vigil')
+const querier = await restart('30m')
 async function timeQuery(query: string, start: number, end: number, step: number, runs = 100) {
   const times: number[] = []
   let series = 0

@@ -5,7 +5,7 @@
  */
 import { severities, type StoredEvent } from '../../src/events/types.ts'
 import { EventItems } from '../partials/event-items.tsx'
-import { rangePresets } from './metrics.tsx'
+import { RangeSelect } from '../partials/range-select.tsx'
 
 /** EventsView is the state the page shows, read from the URL. */
 export interface EventsView {
@@ -55,16 +55,7 @@ export function EventsPage(props: {
               ))}
             </select>
           </label>
-          <label>
-            Since
-            <select name="since">
-              {rangePresets.map((r) => (
-                <option value={r} selected={v.since === r}>
-                  last {r}
-                </option>
-              ))}
-            </select>
-          </label>
+          <RangeSelect label="Since" name="since" value={v.since} />
           <button type="submit" class="primary">
             Show
           </button>

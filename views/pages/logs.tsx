@@ -8,7 +8,7 @@ import { levels, type ServiceSummary, type StoredLog } from '../../src/logs/type
 import type { LogsView } from '../../src/logs/view.ts'
 import { LogLines } from '../partials/log-lines.tsx'
 import { ServicesPanel } from '../partials/log-services.tsx'
-import { rangePresets } from './metrics.tsx'
+import { RangeSelect } from '../partials/range-select.tsx'
 
 /** LogsPageProps are everything the page shows; the route has read it all. */
 export interface LogsPageProps {
@@ -41,16 +41,7 @@ function Filters(props: { view: LogsView; error?: string | undefined }) {
           ))}
         </select>
       </label>
-      <label>
-        Range
-        <select name="range">
-          {rangePresets.map((r) => (
-            <option value={r} selected={v.range === r}>
-              last {r}
-            </option>
-          ))}
-        </select>
-      </label>
+      <RangeSelect label="Range" name="range" value={v.range} />
       <label class="grow">
         Search
         <input

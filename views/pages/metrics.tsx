@@ -4,6 +4,7 @@
  * chart is drawn by static/metrics.js with uPlot. The URL holds the whole state, so a view can be
  * shared by copying it.
  */
+import { RangeSelect } from '../partials/range-select.tsx'
 
 /** MetricsView is the state the page shows, read from the URL. */
 export interface MetricsView {
@@ -12,8 +13,6 @@ export interface MetricsView {
   refresh: string
 }
 
-/** rangePresets are the time ranges offered. */
-export const rangePresets = ['15m', '1h', '6h', '24h', '7d', '30d'] as const
 /** refreshPresets are the auto-refresh choices. */
 export const refreshPresets = ['off', '10s', '30s', '1m', '5m'] as const
 
@@ -47,16 +46,7 @@ export function MetricsPage(props: { view: MetricsView; names: string[] }) {
               placeholder="rate(node_network_receive_bytes_total[5m])"
             />
           </label>
-          <label>
-            Range
-            <select name="range">
-              {rangePresets.map((r) => (
-                <option value={r} selected={v.range === r}>
-                  last {r}
-                </option>
-              ))}
-            </select>
-          </label>
+          <RangeSelect label="Range" name="range" value={v.range} />
           <label>
             Refresh
             <select name="refresh">
