@@ -2,16 +2,35 @@
  * Validation of incoming samples, shared by every ingest format (native JSON, the agent snapshot,
  * remote write, influx, OTLP): each format turns its wire data into `RawSample`s and this module
  * checks names, labels, value and time against `IngestLimits`, returning either a `ValidSample`
- * with sorted labels and its canonical series key, or one `RejectReason` with a message naming the
- * offending field. Pure: no I/O, no clock (the caller passes `now`), no runtime-specific APIs.
+ * (see series-key.ts) or one `RejectReason` with a message naming the offending field. Pure: no
+ * I/O, no clock (the caller passes `now`), no runtime-specific APIs.
  *
- * Why one file of this size: every ingested sample runs through `validateSample`, and its checks share
- * precompiled patterns, the UTF-8 length shortcut and the key builder with `seriesKey`; keeping them
- * together keeps the hot path free of cross-module calls. Splitting the RFC 3339 parser and the
- * series-key codec out is the next step when this grows.
+ * Why one file of this size: every ingested sample runs through `validateSample`, and its checks
+ * share precompiled patterns and the UTF-8 length shortcut; keeping them together keeps the hot
+ * path free of cross-module calls beyond the series-key codec.
  */
-import { ValidationError } from '../errors.ts'
 import type { Labels } from './types.ts'
+import { parseRfc3339 } from './rfc3339.ts'
+import {
+  CheckedSample,
+  escapeValue,
+  hashPairs,
+  namePattern,
+  nameRe,
+  quote,
+  sortPairs,
+  specialRe,
+  type ValidSample,
+} from './series-key.ts'
+
+export { parseRfc3339 } from './rfc3339.ts'
+export {
+  labelsHash,
+  parseSeriesKey,
+  seriesKey,
+  validSample,
+  type ValidSample,
+} from './series-key.ts'
 
 /** IngestLimits bounds what one sample may carry; sizes are in UTF-8 bytes, times in ms. */
 export interface IngestLimits {
@@ -66,101 +85,6 @@ export interface RawSample {
   ts?: unknown
 }
 
-/** ValidSample is a checked sample, ready for the engine. */
-export interface ValidSample {
-  /** labels include `__name__`; keys are sorted, empty values dropped. */
-  readonly labels: Labels
-  /** key is the canonical series key, e.g. `name{a="1",b="2"}` (see `seriesKey`). */
-  readonly key: string
-  /** hash is a 32-bit hash of the label set: equal sets, equal hashes (see `labelsHash`). */
-  readonly hash: number
-  readonly t: number
-  readonly v: number
-  /** sameSeries tells whether stored labels, which have `count` entries, are this sample's set. */
-  sameSeries(labels: Labels, count: number): boolean
-}
-
-/**
- * CheckedSample is what validation returns. The label object and the key are made only when
- * asked for: the engine finds known series by hash and `sameSeries`, so the hot path builds
- * neither for the samples of series it already has.
- */
-class CheckedSample implements ValidSample {
-  private labelsMemo: Labels | undefined
-  private keyMemo: string | undefined
-
-  constructor(
-    private readonly name: string,
-    private readonly names: string[],
-    private readonly values: string[],
-    private readonly escaped: string[],
-    readonly hash: number,
-    readonly t: number,
-    readonly v: number,
-  ) {}
-
-  get labels(): Labels {
-    return (this.labelsMemo ??= buildLabels(this.name, this.names, this.values))
-  }
-
-  get key(): string {
-    return (this.keyMemo ??= formatKey(this.name, this.names, this.escaped))
-  }
-
-  sameSeries(labels: Labels, count: number): boolean {
-    const names = this.names
-    if (count !== names.length + 1 || labels.__name__ !== this.name) return false
-    for (let i = 0; i < names.length; i++) if (labels[names[i]!] !== this.values[i]) return false
-    return true
-  }
-}
-
-/**
- * hashPairs is FNV-1a in two lanes over the name and the sorted label pairs, each string ended by
- * a code that no JS string unit takes, mixed into a signed 32-bit integer: the key kind a Map
- * looks up fastest. Collisions are rare and harmless (the index checks the labels).
- */
-function hashPairs(name: string, names: string[], values: string[]): number {
-  let a = 0x811c9dc5
-  let b = 0x01000193
-  const mix = (text: string, end: number) => {
-    for (let i = 0; i < text.length; i++) {
-      const c = text.charCodeAt(i)
-      a = Math.imul(a ^ c, 0x01000193)
-      b = Math.imul(b ^ c, 0x5bd1e995)
-    }
-    a = Math.imul(a ^ end, 0x01000193)
-    b = Math.imul(b ^ end, 0x5bd1e995)
-  }
-  mix(name, 0x10000)
-  for (let i = 0; i < names.length; i++) {
-    mix(names[i]!, 0x10001)
-    mix(values[i]!, 0x10002)
-  }
-  return (a ^ Math.imul(b ^ (b >>> 15), 0x2c1b3c6d)) | 0
-}
-
-/** labelsHash is the hash of a label set (empty values left out), the one samples carry. */
-export function labelsHash(labels: Labels): number {
-  const { names, values } = sortedLabels(labels)
-  return hashPairs(labels.__name__ ?? '', names, values)
-}
-
-/** validSample makes a ValidSample from known-good labels (tests, internal counters). */
-export function validSample(labels: Labels, t: number, v: number): ValidSample {
-  const { names, values } = sortedLabels(labels)
-  const name = labels.__name__ ?? ''
-  return new CheckedSample(
-    name,
-    names,
-    values,
-    values.map(escapeValue),
-    hashPairs(name, names, values),
-    t,
-    v,
-  )
-}
-
 /** Rejection is a refused sample (or label list): the reason and a message for the client. */
 export interface Rejection {
   ok: false
@@ -171,25 +95,15 @@ export interface Rejection {
 /** ValidationResult is what `validateSample` returns. */
 export type ValidationResult = { ok: true; sample: ValidSample } | Rejection
 
-const namePattern = '[a-zA-Z_:][a-zA-Z0-9_:]*'
-const nameRe = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/
 // Without the `u` flag a regex sees UTF-16 code units, so this finds unpaired surrogates: the
 // only way a JS string can fail to be valid UTF-8.
 const loneSurrogateRe = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
-// A character a key must escape, or any surrogate: one cheap test, false for nearly every value.
-const specialRe = /[\\"\n\uD800-\uDFFF]/
-const escapeAllRe = /[\\"\n]/g
 const numericRe = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/
 // Date can represent ±8.64e15 ms around the epoch; beyond that a time cannot even be printed.
 const maxDateMs = 8.64e15
 
 function reject(reason: RejectReason, message: string): Rejection {
   return { ok: false, reason, message }
-}
-
-/** quote renders an input string for a message: JSON-quoted, cut to 64 characters. */
-function quote(s: string): string {
-  return s.length > 64 ? `${JSON.stringify(s.slice(0, 64))}…` : JSON.stringify(s)
 }
 
 /** describe names what was given where something else was expected, e.g. `number 5`. */
@@ -228,152 +142,6 @@ function byteLengthOver(s: string, limit: number): boolean {
   return utf8Length(s) > limit
 }
 
-function escapeValue(v: string): string {
-  if (!specialRe.test(v)) return v
-  return v.replace(escapeAllRe, (c) => (c === '\n' ? '\\n' : `\\${c}`))
-}
-
-/**
- * formatKey builds the series key from a metric name and label names and escaped values sorted
- * by name, `__name__` excluded. A name that is not a valid metric name goes inside the braces.
- */
-function formatKey(name: string | undefined, names: string[], escaped: string[]): string {
-  let out = ''
-  let sep = ''
-  if (name !== undefined && name !== '') {
-    if (nameRe.test(name)) out = name
-    else {
-      out = `{__name__="${escapeValue(name)}"`
-      sep = ','
-    }
-  }
-  if (names.length === 0) return sep ? `${out}}` : out
-  if (!sep) out += '{'
-  for (let i = 0; i < names.length; i++) {
-    out += `${sep}${names[i]}="${escaped[i]}"`
-    sep = ','
-  }
-  return `${out}}`
-}
-
-/** buildLabels makes the sorted label object: `__name__` in its place among the sorted names. */
-function buildLabels(name: string | undefined, names: string[], values: string[]): Labels {
-  const labels: Labels = {}
-  let placed = name === undefined || name === ''
-  for (let i = 0; i < names.length; i++) {
-    const n = names[i]!
-    if (!placed && n > '__name__') {
-      labels.__name__ = name!
-      placed = true
-    }
-    labels[n] = values[i]!
-  }
-  if (!placed) labels.__name__ = name!
-  return labels
-}
-
-/**
- * sortPairs sorts parallel name/value arrays by name, and a third array along if given
- * (insertion sort: label sets are small, and often sorted already).
- */
-function sortPairs(names: string[], values: string[], third?: string[]): void {
-  for (let i = 1; i < names.length; i++) {
-    const n = names[i]!
-    if (!(names[i - 1]! > n)) continue
-    const v = values[i]!
-    const w = third?.[i]
-    let j = i - 1
-    while (j >= 0 && names[j]! > n) {
-      names[j + 1] = names[j]!
-      values[j + 1] = values[j]!
-      if (third) third[j + 1] = third[j]!
-      j--
-    }
-    names[j + 1] = n
-    values[j + 1] = v
-    if (third) third[j + 1] = w!
-  }
-}
-
-function sortedLabels(labels: Labels): { names: string[]; values: string[] } {
-  const names: string[] = []
-  const values: string[] = []
-  for (const n in labels) {
-    if (n === '__name__' || !Object.hasOwn(labels, n)) continue
-    const v = labels[n]!
-    if (v === '') continue
-    names.push(n)
-    values.push(v)
-  }
-  sortPairs(names, values)
-  return { names, values }
-}
-
-/** seriesKey renders labels canonically: `name{a="1",b="2"}`, sorted, empty values left out. */
-export function seriesKey(labels: Labels): string {
-  const { names, values } = sortedLabels(labels)
-  return formatKey(labels.__name__, names, values.map(escapeValue))
-}
-
-/** parseSeriesKey reads a key written by `seriesKey` back into labels; throws ValidationError. */
-export function parseSeriesKey(key: string): Labels {
-  const fail = (why: string): never => {
-    throw new ValidationError(`series key ${quote(key)}: ${why}`, { code: 'invalid_series_key' })
-  }
-  let i = 0
-  let name: string | undefined
-  const brace = key.indexOf('{')
-  if (brace !== 0) {
-    name = brace < 0 ? key : key.slice(0, brace)
-    if (!nameRe.test(name)) fail(`metric name must match ${namePattern}`)
-    if (brace < 0) return { __name__: name }
-    i = brace
-  }
-  i++ // past '{'
-  const names: string[] = []
-  const values: string[] = []
-  const seen = new Set<string>()
-  if (key[i] === '}' && i === key.length - 1 && name !== undefined) return { __name__: name }
-  for (;;) {
-    const eq = key.indexOf('="', i)
-    if (eq < 0) fail(`expected label="value" at offset ${i}`)
-    const label = key.slice(i, eq)
-    if (!nameRe.test(label)) fail(`label name ${quote(label)} must match ${namePattern}`)
-    if (seen.has(label)) fail(`label ${quote(label)} appears twice`)
-    seen.add(label)
-    i = eq + 2
-    let value = ''
-    let start = i
-    for (;;) {
-      if (i >= key.length) fail('unterminated label value')
-      const c = key.charCodeAt(i)
-      if (c === 0x22 /* " */) break
-      if (c === 0x5c /* \ */) {
-        const e = key[i + 1]
-        const decoded = e === '\\' ? '\\' : e === '"' ? '"' : e === 'n' ? '\n' : undefined
-        if (decoded === undefined) fail(`bad escape at offset ${i}`)
-        value += key.slice(start, i) + decoded
-        i += 2
-        start = i
-      } else i++
-    }
-    value += key.slice(start, i)
-    i++ // past the closing quote
-    if (label === '__name__') {
-      if (name !== undefined) fail('metric name given twice')
-      name = value
-    } else {
-      names.push(label)
-      values.push(value)
-    }
-    if (key[i] === ',') i++
-    else if (key[i] === '}' && i === key.length - 1) break
-    else fail(`expected , or } at offset ${i}`)
-  }
-  sortPairs(names, values)
-  return buildLabels(name, names, values)
-}
-
 /** labelsFromPairs turns a label list (remote write, OTLP) into labels, refusing a repeated name. */
 export function labelsFromPairs(
   pairs: readonly (readonly [string, string])[],
@@ -385,89 +153,6 @@ export function labelsFromPairs(
   }
   // fromEntries defines own properties, so even a name like "__proto__" stays a plain label.
   return { ok: true, labels: Object.fromEntries(pairs) as Labels }
-}
-
-/**
- * parseRfc3339 reads an RFC 3339 time (`Z` or a numeric offset, fractional seconds rounded down
- * to the millisecond) into epoch ms; undefined if the text is not one.
- */
-export function parseRfc3339(text: string): number | undefined {
-  // Hand-written rather than a regex: this runs once per sample in timestamped batches.
-  const n = text.length
-  if (n < 20) return undefined
-  const c = (i: number) => text.charCodeAt(i)
-  if (
-    c(4) !== 0x2d ||
-    c(7) !== 0x2d ||
-    (c(10) | 0x20) !== 0x74 ||
-    c(13) !== 0x3a ||
-    c(16) !== 0x3a
-  ) {
-    return undefined // YYYY-MM-DDTHH:MM:SS, T in either case
-  }
-  const year = digits(text, 0, 4)
-  const month = digits(text, 5, 2)
-  const day = digits(text, 8, 2)
-  const hour = digits(text, 11, 2)
-  const minute = digits(text, 14, 2)
-  const second = digits(text, 17, 2)
-  if (year < 0 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) {
-    return undefined
-  }
-  if (hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) {
-    return undefined
-  }
-  let i = 19
-  let ms = 0
-  if (c(i) === 0x2e /* . */) {
-    const start = ++i
-    while (i < n && c(i) >= 0x30 && c(i) <= 0x39) {
-      if (i - start < 3) ms = ms * 10 + c(i) - 0x30
-      i++
-    }
-    if (i === start) return undefined
-    for (let k = i - start; k < 3; k++) ms *= 10
-  }
-  let offset = 0
-  const z = c(i)
-  if ((z | 0x20) === 0x7a /* Z */) {
-    if (i + 1 !== n) return undefined
-  } else if (z === 0x2b || z === 0x2d) {
-    // ±HH:MM
-    if (i + 6 !== n || c(i + 3) !== 0x3a) return undefined
-    const oh = digits(text, i + 1, 2)
-    const om = digits(text, i + 4, 2)
-    if (oh < 0 || oh > 23 || om < 0 || om > 59) return undefined
-    offset = (z === 0x2d ? -1 : 1) * (oh * 60 + om) * 60_000
-  } else return undefined
-  const days = daysFromCivil(year, month, day)
-  return ((days * 24 + hour) * 60 + minute) * 60_000 + second * 1000 + ms - offset
-}
-
-/** digits reads `count` decimal digits at `at`; -1 if any is not a digit. */
-function digits(text: string, at: number, count: number): number {
-  let v = 0
-  for (let i = at; i < at + count; i++) {
-    const d = text.charCodeAt(i) - 0x30
-    if (d < 0 || d > 9) return -1
-    v = v * 10 + d
-  }
-  return v
-}
-
-function daysInMonth(year: number, month: number): number {
-  if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28
-  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31
-}
-
-/** daysFromCivil counts days from 1970-01-01 to a proleptic Gregorian date (H. Hinnant). */
-function daysFromCivil(year: number, month: number, day: number): number {
-  const y = month <= 2 ? year - 1 : year
-  const era = Math.floor(y / 400)
-  const yoe = y - era * 400
-  const doy = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + day - 1
-  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy
-  return era * 146_097 + doe - 719_468
 }
 
 function formatDuration(ms: number): string {
