@@ -15,6 +15,9 @@ import type { Writer } from './writer.ts'
  */
 export const walRowRecords = 1000
 
+/** wakeAt is how many waiting records wake the mover before its next tick. */
+const wakeAt = 5000
+
 // JSON.stringify writes a lone surrogate as a \udXXX escape (pairs it writes as they are) and NUL
 // as \u0000. SQLite's JSON functions would turn the first into invalid UTF-8, which libsql cannot
 // read back, and cut text at the second: replace each (not after an escaping backslash) with U+FFFD.
@@ -40,6 +43,7 @@ export class RecordWal<T> {
   queued = 0
   /** backlog counts committed records the mover has not moved yet. */
   backlog = 0
+  private wake: () => void = () => {}
 
   private constructor(
     private readonly client: Client,
@@ -80,7 +84,7 @@ export class RecordWal<T> {
     return new Promise((resolve, reject) => {
       this.queue.push({ records, resolve, reject })
       this.queued += records.length
-      this.running ??= this.drain()
+      this.running ??= this.commitQueued()
     })
   }
 
@@ -89,7 +93,20 @@ export class RecordWal<T> {
     while (this.running) await this.running
   }
 
-  private async drain(): Promise<void> {
+  /** onBacklog sets what runs once `wakeAt` records wait for the mover (the runner wakes). */
+  onBacklog(wake: () => void): void {
+    this.wake = wake
+  }
+
+  /** drain waits for pending commits, then runs `moveOnce` until it moves nothing; the total. */
+  async drain(moveOnce: () => Promise<number>): Promise<number> {
+    await this.idle()
+    let total = 0
+    for (let n = await moveOnce(); n > 0; n = await moveOnce()) total += n
+    return total
+  }
+
+  private async commitQueued(): Promise<void> {
     try {
       while (this.queue.length > 0) {
         const group = this.queue
@@ -109,6 +126,7 @@ export class RecordWal<T> {
           }
           await this.writer.locked(() => this.client.batch(rows, 'write'))
           this.backlog += records.length
+          if (this.backlog >= wakeAt) this.wake()
           for (const p of group) p.resolve()
         } catch (err) {
           for (const p of group) p.reject(err)

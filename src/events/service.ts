@@ -3,8 +3,7 @@ import type { Client } from '@libsql/client'
 import type { Bus } from '../bus.ts'
 import { RecordWal, walRowRecords } from '../db/record-wal.ts'
 import { clientWriter, type Writer } from '../db/writer.ts'
-import { ValidationError } from '../errors.ts'
-import { decodeCursor, encodeCursor } from '../http/page-cursor.ts'
+import { pageOf, readCursor } from '../http/page-cursor.ts'
 import { CounterSet } from '../ingest/series.ts'
 import type { EventsMetrics } from './metrics.ts'
 import { deleteEventsBefore, maxEventId, moveFromWal, selectEvents } from './store.ts'
@@ -20,7 +19,6 @@ export interface EventsOptions {
 export class EventsService {
   /** counts are events accepted since start, by source, kind, severity (vigil_events_total). */
   readonly counts = new CounterSet()
-  private wake: () => void = () => {}
 
   private constructor(
     private readonly client: Client,
@@ -63,12 +61,11 @@ export class EventsService {
     }
     this.report.ingested(events.length)
     this.bus.publish('events', events)
-    if (this.wal.backlog >= 5000) this.wake()
   }
 
-  /** onBacklog sets what ingest calls when enough events wait for the mover. */
+  /** onBacklog sets what runs when enough records wait for the mover (the runner wakes). */
   onBacklog(wake: () => void): void {
-    this.wake = wake
+    this.wal.onBacklog(wake)
   }
 
   /** moveOnce moves one transaction's worth of WAL rows; returns the events moved. */
@@ -77,21 +74,13 @@ export class EventsService {
   }
 
   /** drain waits for pending commits and moves everything in the WAL. */
-  async drain(): Promise<number> {
-    await this.wal.idle()
-    let total = 0
-    for (let n = await this.moveOnce(); n > 0; n = await this.moveOnce()) total += n
-    return total
+  drain(): Promise<number> {
+    return this.wal.drain(() => this.moveOnce())
   }
 
   /** query reads one page of events, newest first; a bad cursor is a 400. */
   async query(q: EventQuery): Promise<EventPage> {
-    const cursor = q.cursor === undefined ? undefined : decodeCursor(q.cursor)
-    if (q.cursor !== undefined && !cursor) {
-      throw new ValidationError('cursor: must be a next_cursor from a previous page', {
-        code: 'invalid_cursor',
-      })
-    }
+    const cursor = readCursor(q.cursor)
     const snapshot = cursor?.snapshot ?? (await maxEventId(this.client))
     const events = await selectEvents(this.client, {
       ...q,
@@ -99,14 +88,8 @@ export class EventsService {
       after: cursor,
       limit: q.limit + 1,
     })
-    const hasMore = events.length > q.limit
-    if (hasMore) events.pop()
-    const last = events.at(-1)
-    return {
-      events,
-      has_more: hasMore,
-      next_cursor: hasMore && last ? encodeCursor({ ts: last.ts, id: last.id, snapshot }) : null,
-    }
+    const page = pageOf(events, q.limit, snapshot)
+    return { events: page.rows, has_more: page.has_more, next_cursor: page.next_cursor }
   }
 
   /** enforceRetention deletes events past the retention. */

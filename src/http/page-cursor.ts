@@ -5,6 +5,7 @@
  * pages, and no row is skipped or repeated. Pure.
  */
 import { Buffer } from 'node:buffer'
+import { ValidationError } from '../errors.ts'
 
 /** PageCursor is the position after the last row of a page, within the first page's snapshot. */
 export interface PageCursor {
@@ -26,4 +27,35 @@ export function decodeCursor(text: string): PageCursor | undefined {
   const [ts, id, snapshot] = parts.map(Number) as [number, number, number]
   if (id < 0 || snapshot < id) return undefined
   return { ts, id, snapshot }
+}
+
+/** readCursor decodes the `cursor` parameter if given; one that is not ours is a 400. */
+export function readCursor(text: string | undefined): PageCursor | undefined {
+  if (text === undefined) return undefined
+  const cursor = decodeCursor(text)
+  if (!cursor) {
+    throw new ValidationError('cursor: must be a next_cursor from a previous page', {
+      code: 'invalid_cursor',
+    })
+  }
+  return cursor
+}
+
+/**
+ * pageOf turns the rows read with `limit + 1` into a page: at most `limit` rows, whether more
+ * follow, and the cursor after the last one within `snapshot`.
+ */
+export function pageOf<T extends { ts: number; id: number }>(
+  rows: T[],
+  limit: number,
+  snapshot: number,
+): { rows: T[]; has_more: boolean; next_cursor: string | null } {
+  const hasMore = rows.length > limit
+  if (hasMore) rows.pop()
+  const last = rows.at(-1)
+  return {
+    rows,
+    has_more: hasMore,
+    next_cursor: hasMore && last ? encodeCursor({ ts: last.ts, id: last.id, snapshot }) : null,
+  }
 }

@@ -5,7 +5,7 @@
 import type { Client } from '@libsql/client'
 import type { Bus } from '../bus.ts'
 import { ValidationError } from '../errors.ts'
-import { decodeCursor, encodeCursor } from '../http/page-cursor.ts'
+import { pageOf, readCursor } from '../http/page-cursor.ts'
 import { CounterSet } from '../ingest/series.ts'
 import { RecordWal, walRowRecords } from '../db/record-wal.ts'
 import { clientWriter, type Writer } from '../db/writer.ts'
@@ -37,7 +37,6 @@ const moveRecords = walRowRecords
 export class LogsService {
   /** counts are lines accepted since start, by service and level (vigil_log_lines_total). */
   readonly counts = new CounterSet()
-  private wake: () => void = () => {}
   private readonly tails = new Set<Tail>()
 
   private constructor(
@@ -91,12 +90,11 @@ export class LogsService {
     for (const [level, n] of byLevel) this.report.ingested(level, n)
     if (truncated) this.report.truncated(truncated)
     this.bus.publish('logs', lines)
-    if (this.wal.backlog >= 5000) this.wake()
   }
 
-  /** onBacklog sets what ingest calls when enough lines wait for the mover (the runner wakes). */
+  /** onBacklog sets what runs when enough records wait for the mover (the runner wakes). */
   onBacklog(wake: () => void): void {
-    this.wake = wake
+    this.wal.onBacklog(wake)
   }
 
   /** moveOnce moves one transaction's worth of WAL rows; returns the lines moved. */
@@ -107,11 +105,8 @@ export class LogsService {
   }
 
   /** drain waits for pending commits and moves everything in the WAL (tests, shutdown). */
-  async drain(): Promise<number> {
-    await this.wal.idle()
-    let total = 0
-    for (let n = await this.moveOnce(); n > 0; n = await this.moveOnce()) total += n
-    return total
+  drain(): Promise<number> {
+    return this.wal.drain(() => this.moveOnce())
   }
 
   /** query reads one page of a service's lines, newest first; bad searches and cursors are 400. */
@@ -124,12 +119,7 @@ export class LogsService {
       }
       match = toFtsQuery(parsed.groups)
     }
-    const cursor = q.cursor === undefined ? undefined : decodeCursor(q.cursor)
-    if (q.cursor !== undefined && !cursor) {
-      throw new ValidationError('cursor: must be a next_cursor from a previous page', {
-        code: 'invalid_cursor',
-      })
-    }
+    const cursor = readCursor(q.cursor)
     const snapshot = cursor?.snapshot ?? (await maxLogId(this.client))
     let logs
     try {
@@ -151,14 +141,8 @@ export class LogsService {
       }
       throw err
     }
-    const hasMore = logs.length > q.limit
-    if (hasMore) logs.pop()
-    const last = logs.at(-1)
-    return {
-      logs,
-      has_more: hasMore,
-      next_cursor: hasMore && last ? encodeCursor({ ts: last.ts, id: last.id, snapshot }) : null,
-    }
+    const page = pageOf(logs, q.limit, snapshot)
+    return { logs: page.rows, has_more: page.has_more, next_cursor: page.next_cursor }
   }
 
   /** services lists every service with its line count, last line and 5-minute error rate. */

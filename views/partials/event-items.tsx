@@ -5,6 +5,7 @@
  * the next page.
  */
 import type { StoredEvent } from '../../src/events/types.ts'
+import { LoadOlder } from './load-older.tsx'
 
 /** EventItem renders one event; its text and attributes are escaped, never run. */
 export function EventItem(props: { event: StoredEvent }) {
@@ -51,17 +52,7 @@ export function EventItems(props: {
       {props.events.map((event) => (
         <EventItem event={event} />
       ))}
-      {props.error ? (
-        <li class="more error" role="alert">
-          {props.error}
-        </li>
-      ) : props.nextUrl ? (
-        <li class="more">
-          <button type="button" hx-get={props.nextUrl} hx-target="closest li" hx-swap="outerHTML">
-            Load older
-          </button>
-        </li>
-      ) : null}
+      <LoadOlder nextUrl={props.nextUrl} error={props.error} />
     </>
   )
 }

@@ -6,6 +6,7 @@
  */
 import { highlight } from '../../src/logs/highlight.ts'
 import type { StoredLog } from '../../src/logs/types.ts'
+import { LoadOlder } from './load-older.tsx'
 
 /** LogLinesProps are one page of lines and how to fetch the next. */
 export interface LogLinesProps {
@@ -69,17 +70,7 @@ export function LogLines(props: LogLinesProps) {
       {props.logs.map((log) => (
         <LogLine log={log} pattern={props.pattern} />
       ))}
-      {props.error ? (
-        <li class="more error" role="alert">
-          {props.error}
-        </li>
-      ) : props.nextUrl ? (
-        <li class="more">
-          <button type="button" hx-get={props.nextUrl} hx-target="closest li" hx-swap="outerHTML">
-            Load older
-          </button>
-        </li>
-      ) : null}
+      <LoadOlder nextUrl={props.nextUrl} error={props.error} />
     </>
   )
 }
