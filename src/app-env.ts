@@ -1,4 +1,5 @@
 /** The Hono environment shared by every sub-app: the dependencies and per-request variables. */
+import type { AnomalyService } from './anomaly/service.ts'
 import type { Bus } from './bus.ts'
 import type { EventsService } from './events/service.ts'
 import type { LogsMetrics } from './logs/metrics.ts'
@@ -30,6 +31,7 @@ export interface AppDeps {
   logs: LogsService
   logsReport: LogsMetrics
   events: EventsService
+  anomalies: AnomalyService
   startedAt: number
   now: () => number
 }

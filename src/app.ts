@@ -5,6 +5,8 @@
 import { Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import type { AppDeps, AppEnv } from './app-env.ts'
+import { anomalyRoutes } from './anomaly/routes.ts'
+import { anomaliesPageRoutes } from './anomaly/page.tsx'
 import { auditRoutes } from './audit/routes.tsx'
 import { adminRoutes } from './auth/admin-routes.ts'
 import { auditStateChanges, authorize } from './auth/middleware.ts'
@@ -65,10 +67,12 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/', logsRoutes)
   app.route('/', streamRoutes)
   app.route('/', eventsRoutes)
+  app.route('/', anomalyRoutes)
   app.route('/', plainRoutes)
   app.route('/', metricsPageRoutes)
   app.route('/', logsPageRoutes)
   app.route('/', eventsPageRoutes)
+  app.route('/', anomaliesPageRoutes)
   app.route('/prometheus/api/v1', promApiRoutes)
   app.route('/', dashboardRoutes)
 

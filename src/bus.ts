@@ -5,19 +5,23 @@
  */
 import type { LogLine } from './logs/types.ts'
 import type { EventRecord } from './events/types.ts'
+import type { StoredAnomaly } from './anomaly/store.ts'
 
-/** BusSample is one durable sample as the bus carries it. */
-export interface BusSample {
-  labels: Record<string, string>
-  t: number
-  v: number
+/**
+ * SampleBatch is one durable batch of samples: `count` triples (series id, t ms, value) in
+ * `triples`. Ids name series of the metrics engine's index, which has their labels.
+ */
+export interface SampleBatch {
+  triples: Float64Array
+  count: number
 }
 
 /** BusTopics maps each topic to what one publication carries. */
 export interface BusTopics {
-  samples: BusSample[]
+  samples: SampleBatch
   logs: LogLine[]
   events: EventRecord[]
+  anomalies: StoredAnomaly[]
 }
 
 /** BusTopic names one topic. */
@@ -31,6 +35,7 @@ export class Bus {
     samples: new Set(),
     logs: new Set(),
     events: new Set(),
+    anomalies: new Set(),
   }
 
   constructor(private readonly onError: (topic: BusTopic, err: unknown) => void = () => {}) {}

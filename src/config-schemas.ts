@@ -1,5 +1,7 @@
 /** The zod schemas of setting values: ports, hosts, URLs, sizes, durations, counts. */
 import { z } from 'zod'
+import { parse } from './metrics/promql/parser.ts'
+import type { Matcher } from './metrics/types.ts'
 import { parseDuration, parseSize } from './units.ts'
 
 /** port is a TCP port, 0–65535. */
@@ -65,3 +67,26 @@ export const count = (min: number, max: number) =>
     .int({ error: 'must be a whole number' })
     .min(min, { error: `must be between ${min} and ${max}` })
     .max(max, { error: `must be between ${min} and ${max}` })
+
+/** flag reads true / false (or 1 / 0). */
+export const flag = z
+  .union([z.boolean(), z.enum(['true', 'false', '1', '0'], { error: 'must be true or false' })])
+  .transform((v) => v === true || v === 'true' || v === '1')
+
+/** selectors reads `;`-separated PromQL series selectors (`up; {job="api"}`) into their matchers. */
+export const selectors = z.string().transform((text, ctx) => {
+  const out: Matcher[][] = []
+  for (const part of text.split(';')) {
+    const source = part.trim()
+    if (source === '') continue
+    try {
+      const expr = parse(source)
+      if (expr.kind !== 'vectorSelector') throw new Error('not a series selector')
+      out.push(expr.matchers)
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: `${source}: ${(err as Error).message}` })
+      return z.NEVER
+    }
+  }
+  return out
+})

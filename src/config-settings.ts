@@ -4,7 +4,7 @@
  * configuration table is checked against this one.
  */
 import { z } from 'zod'
-import { count, dbUrl, duration, host, port, size } from './config-schemas.ts'
+import { count, dbUrl, duration, flag, host, port, selectors, size } from './config-schemas.ts'
 
 /** Setting describes one configuration value and where it can come from. */
 export interface Setting {
@@ -122,9 +122,7 @@ export const settings = {
     file: 'trust_proxy',
     default: 'false',
     doc: 'Take the client address and scheme from X-Forwarded-For / X-Forwarded-Proto (only behind a proxy you run).',
-    schema: z
-      .union([z.boolean(), z.enum(['true', 'false', '1', '0'], { error: 'must be true or false' })])
-      .transform((v) => v === true || v === 'true' || v === '1'),
+    schema: flag,
   },
   metricsRetention: {
     env: 'VIGIL_METRICS_RETENTION',
@@ -284,6 +282,46 @@ export const settings = {
     file: 'events_retention',
     default: '30d',
     doc: 'How long events are kept; ingest refuses events older than this.',
+    schema: duration(3_600_000, 3650 * 86_400_000),
+  },
+  anomalyEnabled: {
+    env: 'VIGIL_ANOMALY_ENABLED',
+    flag: 'anomaly-enabled',
+    file: 'anomaly_enabled',
+    default: 'true',
+    doc: 'Score every ingested series with the anomaly detector as samples arrive.',
+    schema: flag,
+  },
+  anomalyInclude: {
+    env: 'VIGIL_ANOMALY_INCLUDE',
+    flag: 'anomaly-include',
+    file: 'anomaly_include',
+    default: undefined,
+    doc: 'Series the detector scores: `;`-separated series selectors (`node_cpu_usage_percent; {job="api"}`). None: all.',
+    schema: selectors.optional(),
+  },
+  anomalyExclude: {
+    env: 'VIGIL_ANOMALY_EXCLUDE',
+    flag: 'anomaly-exclude',
+    file: 'anomaly_exclude',
+    default: '{__name__=~".+_bucket"}; {__name__=~".+_created"}',
+    doc: 'Series the detector skips even when included: `;`-separated series selectors.',
+    schema: selectors,
+  },
+  anomalyMaxSeries: {
+    env: 'VIGIL_ANOMALY_MAX_SERIES',
+    flag: 'anomaly-max-series',
+    file: 'anomaly_max_series',
+    default: '100000',
+    doc: 'Most series the detector keeps state for (about 1 KiB each); later ones are not scored.',
+    schema: count(0, 1e8),
+  },
+  anomalyRetention: {
+    env: 'VIGIL_ANOMALY_RETENTION',
+    flag: 'anomaly-retention',
+    file: 'anomaly_retention',
+    default: '30d',
+    doc: 'How long detected anomalies are kept.',
     schema: duration(3_600_000, 3650 * 86_400_000),
   },
 } satisfies Record<string, Setting>

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parse as parseYaml } from 'yaml'
 import type { EngineOptions } from './metrics/engine.ts'
+import type { Matcher } from './metrics/types.ts'
 import { settings, type Setting, type SettingKey } from './config-settings.ts'
 
 export { settings, type Setting, type SettingKey } from './config-settings.ts'
@@ -42,6 +43,13 @@ export interface Config {
     maxBacklog: number
   }
   events: { retentionMs: number }
+  anomaly: {
+    enabled: boolean
+    include: Matcher[][]
+    exclude: Matcher[][]
+    maxSeries: number
+    retentionMs: number
+  }
   configFile: string | undefined
 }
 
@@ -122,6 +130,13 @@ export function loadConfig(
       maxBacklog: parsed.logsMaxBacklog as number,
     },
     events: { retentionMs: parsed.eventsRetention as number },
+    anomaly: {
+      enabled: parsed.anomalyEnabled as boolean,
+      include: (parsed.anomalyInclude as Matcher[][] | undefined) ?? [],
+      exclude: parsed.anomalyExclude as Matcher[][],
+      maxSeries: parsed.anomalyMaxSeries as number,
+      retentionMs: parsed.anomalyRetention as number,
+    },
     configFile,
   }
 }

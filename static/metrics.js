@@ -1,5 +1,6 @@
 // The Metrics page's chart: fetches /api/v1/metrics/query for the query in #chart's data
-// attributes and draws it with uPlot (one line per series, legend, cursor tooltip). Refreshes on
+// attributes and draws it with uPlot (one line per series, legend, cursor tooltip), then the
+// anomaly overlay (overlay.js) when there is one. Refreshes on
 // the chosen interval. No inline script: loaded from /static under the page's CSP.
 ;(function () {
   var rangeMs = { '15m': 9e5, '1h': 36e5, '6h': 216e5, '24h': 864e5, '7d': 6048e5, '30d': 2592e6 }
@@ -15,6 +16,8 @@
     '#6f6f6f',
   ]
   var plot = null
+  // The anomaly overlay of the last query (band and markers), drawn when it arrives.
+  var overlay = { series: [] }
 
   function status(text) {
     var el = document.getElementById('chart-status')
@@ -91,12 +94,20 @@
       axes: [{}, { size: 70 }],
       legend: { live: true },
     }
+    var data = toColumns(series)
+    var names = series.map(function (s) {
+      return seriesName(s.labels)
+    })
+    var marked = window.vigilOverlay
+      ? window.vigilOverlay.apply(opts, data, names, overlay, seriesName)
+      : 0
     if (plot) plot.destroy()
-    plot = new uPlot(opts, toColumns(series), el)
+    plot = new uPlot(opts, data, el)
     status(
       series.length +
         ' series' +
         (body.series.length > 50 ? ' (first 50 of ' + body.series.length + ')' : '') +
+        (marked ? ', ' + marked + ' anomal' + (marked === 1 ? 'y' : 'ies') : '') +
         ', updated ' +
         new Date().toISOString().slice(11, 19) +
         ' UTC',
@@ -127,6 +138,11 @@
           return
         }
         draw(el, r.body)
+        if (!window.vigilOverlay) return
+        window.vigilOverlay.load(el.dataset.query, start, end).then(function (o) {
+          overlay = o
+          if (o.series.length) draw(el, r.body)
+        })
       })
       .catch(function (err) {
         status('Query failed: ' + err.message)

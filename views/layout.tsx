@@ -15,7 +15,8 @@ export interface LayoutProps {
   /** The session's CSRF token, sent by htmx on every request. */
   csrfToken?: string | undefined
   /** Extra assets of the page (e.g. the chart library), by embedded file name. */
-  assets?: ('uPlot.iife.min.js' | 'uPlot.min.css' | 'metrics.js' | 'logs.js')[] | undefined
+  assets?:
+    ('uPlot.iife.min.js' | 'uPlot.min.css' | 'overlay.js' | 'metrics.js' | 'logs.js')[] | undefined
   children?: Child
 }
 

@@ -105,18 +105,20 @@ const skipped = (series: SeriesState): AnomalyResult => ({
 
 /**
  * detect scores the point (t ms, v) of a series from what came before, then learns it. A point that
- * is not a finite number, not after the previous one, or the first of a counter, is skipped.
+ * is not a finite number, not after the previous one, the first of a counter or a counter's reset,
+ * is skipped.
  */
 export function detect(series: SeriesState, t: number, v: number): AnomalyResult {
   const opts = series.options
   if (!Number.isFinite(v) || !Number.isFinite(t) || t <= series.lastT) return skipped(series)
   let x = v
   if (opts.counter) {
-    const first = Number.isNaN(series.lastRaw)
-    const delta = v >= series.lastRaw ? v - series.lastRaw : v // a drop is a restart from zero
-    x = (delta * 1000) / (t - series.lastT)
+    // The first value has no rate yet; a drop is a restart from zero, and the rate across it is
+    // unknown (the restart fell somewhere in the interval), so neither is scored.
+    const skip = Number.isNaN(series.lastRaw) || v < series.lastRaw
+    x = ((v - series.lastRaw) * 1000) / (t - series.lastT)
     series.lastRaw = v
-    if (first) {
+    if (skip) {
       series.lastT = t
       return skipped(series)
     }

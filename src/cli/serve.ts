@@ -11,6 +11,8 @@ import { filePath, openDatabase, redactUrl, type Database } from '../db/client.t
 import { clientWriter, workerWriter } from '../db/writer.ts'
 import { migrate } from '../db/migrate.ts'
 import { createLogger, fileSink, stdoutSink, type Logger } from '../obs/logger.ts'
+import { AnomalyService, serviceOptions } from '../anomaly/service.ts'
+import { registerDetectorMetrics } from '../anomaly/metrics.ts'
 import { Bus } from '../bus.ts'
 import { EventsService, eventsTask, registerEventsMetrics } from '../events/index.ts'
 import { recordRejectReasons } from '../ingest/record.ts'
@@ -102,9 +104,19 @@ export async function start(
     registerEventsMetrics(metrics.registry),
     writer,
   )
+  const anomalies = new AnomalyService(
+    db.client,
+    metricsEngine,
+    bus,
+    serviceOptions(config),
+    now,
+    logger,
+    registerDetectorMetrics(metrics.registry),
+  )
   const loops = new AbortController()
   const background = Promise.all([
     metricsEngine.run(loops.signal),
+    anomalies.run(loops.signal),
     runRecordTasks(
       [logsTask(logs, metricsEngine), eventsTask(events, metricsEngine)],
       loops.signal,
@@ -126,6 +138,7 @@ export async function start(
     logs,
     logsReport,
     events,
+    anomalies,
     startedAt,
     now,
   })

@@ -37,7 +37,6 @@ export const sections: Section[] = [
     title: 'Anomalies',
     href: '/dashboard/anomalies',
     permission: 'anomalies:read',
-    upcoming: 'What the streaming detector found, with the expected band and why it fired.',
   },
   {
     id: 'incidents',

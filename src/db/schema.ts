@@ -2,7 +2,7 @@
  * The drizzle schema: every table vigil keeps in libSQL. Migrations in `migrations/` are generated
  * from this file by `npm run db:generate`. Times are integer milliseconds since the epoch (UTC).
  */
-import { blob, index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core'
+import { blob, index, integer, primaryKey, real, sqliteTable, text } from 'drizzle-orm/sqlite-core'
 
 /** meta holds facts about this vigil instance: its id, when its database was created. */
 export const meta = sqliteTable('meta', {
@@ -216,4 +216,29 @@ export const events = sqliteTable(
     truncated: integer('truncated', { mode: 'boolean' }).notNull().default(false),
   },
   (t) => [index('events_ts').on(t.ts, t.id), index('events_source_ts').on(t.source, t.ts)],
+)
+
+/**
+ * anomalies are the points where a series became anomalous (one per episode), with the score,
+ * the severity, the component that fired, the band it expected and a readable explanation.
+ */
+export const anomalies = sqliteTable(
+  'anomalies',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    ts: integer('ts').notNull(),
+    seriesId: integer('series_id').notNull(),
+    series: text('series').notNull(),
+    labels: text('labels').notNull(),
+    score: real('score').notNull(),
+    severity: text('severity').notNull(),
+    component: text('component').notNull(),
+    value: real('value').notNull(),
+    expected: real('expected').notNull(),
+    low: real('low').notNull(),
+    high: real('high').notNull(),
+    explanation: text('explanation').notNull(),
+    detectedAt: integer('detected_at').notNull(),
+  },
+  (t) => [index('anomalies_ts').on(t.ts, t.id), index('anomalies_series_ts').on(t.seriesId, t.ts)],
 )

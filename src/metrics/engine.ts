@@ -6,6 +6,7 @@
  * and whatever WAL remains is replayed at start.
  */
 import type { Client, InStatement } from '@libsql/client'
+import type { SampleBatch } from '../bus.ts'
 import { RateLimitedError, UnavailableError } from '../errors.ts'
 import type { Logger } from '../obs/logger.ts'
 import { Head } from './head.ts'
@@ -55,6 +56,8 @@ export class MetricsEngine implements Querier {
   private readonly chunks: ChunkStore
   private flushing: Promise<void> | undefined
   private lastFlush: number
+  /** durable hears of every batch once it is committed (the bus's `samples` topic). */
+  durable: ((batch: SampleBatch) => void) | undefined
 
   private constructor(
     private readonly client: Client,
@@ -197,6 +200,7 @@ export class MetricsEngine implements Querier {
     }
     this.metrics.accepted(count)
     this.metrics.setSeries(this.index.size)
+    this.durable?.({ triples, count })
     return { accepted: count, errors }
   }
 
@@ -243,10 +247,22 @@ export class MetricsEngine implements Querier {
    */
   async selectColumns(request: SelectRequest): Promise<SeriesColumns[]> {
     const ids = this.index.match(request.matchers)
-    if (ids.length === 0) return []
+    const data = await this.selectIds(ids, request.start, request.end)
+    const out: SeriesColumns[] = []
+    for (const [id, columns] of data) out.push({ labels: this.index.labels(id)!, ...columns })
+    return out
+  }
+
+  /**
+   * selectIds reads the samples in [from, to] of series known by id, in the order given; series
+   * with no samples there (or unknown) are left out.
+   */
+  async selectIds(ids: number[], from: number, to: number): Promise<Map<number, Columns>> {
+    const out = new Map<number, Columns>()
+    if (ids.length === 0) return out
     // SQL wants finite bounds; ±8.64e15 ms is the range of a JS Date.
-    const start = Math.max(request.start, -8.64e15)
-    const end = Math.min(request.end, 8.64e15)
+    const start = Math.max(from, -8.64e15)
+    const end = Math.min(to, 8.64e15)
     // Memory first, then disk: a flush committing in between shows up twice, never not at all.
     const memory = new Map<number, Columns>()
     for (const id of ids) {
@@ -260,10 +276,9 @@ export class MetricsEngine implements Querier {
       if (columns.ts.length > 0) memory.set(id, columns)
     }
     const disk = await this.chunks.read(ids, start, end, (id) => this.flushedMaxT.get(id))
-    const out: SeriesColumns[] = []
     for (const id of ids) {
       const merged = concatColumns(disk.get(id), memory.get(id))
-      if (merged.ts.length > 0) out.push({ labels: this.index.labels(id)!, ...merged })
+      if (merged.ts.length > 0 && this.index.labels(id)) out.set(id, merged)
     }
     return out
   }

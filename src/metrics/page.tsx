@@ -28,7 +28,7 @@ export const metricsPageRoutes = new Hono<AppEnv>().get(
       content: (
         <MetricsPage view={view} names={c.var.deps.metricsEngine.index.labelValues('__name__')} />
       ),
-      assets: ['uPlot.min.css', 'uPlot.iife.min.js', 'metrics.js'],
+      assets: ['uPlot.min.css', 'uPlot.iife.min.js', 'overlay.js', 'metrics.js'],
     })
   },
 )

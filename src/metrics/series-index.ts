@@ -97,6 +97,12 @@ export class SeriesIndex {
     return out.sort((a, b) => a - b)
   }
 
+  /** accepts tells whether every matcher accepts the labels of series `id` (false when unknown). */
+  accepts(id: number, matchers: Matcher[]): boolean {
+    const labels = this.labelsById.get(id)
+    return labels !== undefined && matchers.every((m) => this.test(m, labels[m.name] ?? ''))
+  }
+
   /** labelNames returns every label name (of the given series, or of all). */
   labelNames(ids?: number[]): string[] {
     if (!ids) return [...this.postings.keys()].filter((n) => this.hasValues(n)).sort()

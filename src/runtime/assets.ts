@@ -11,6 +11,7 @@ import uplotCss from 'uplot/dist/uPlot.min.css' with { type: 'text' }
 import appCss from '../../static/app.css' with { type: 'text' }
 import appJs from '../../static/app.js' with { type: 'text' }
 import metricsJs from '../../static/metrics.js' with { type: 'text' }
+import overlayJs from '../../static/overlay.js' with { type: 'text' }
 import logsJs from '../../static/logs.js' with { type: 'text' }
 import favicon from '../../static/favicon.svg' with { type: 'text' }
 
@@ -38,6 +39,7 @@ export const assets: Record<string, Asset> = {
   'app.css': asset(appCss, css),
   'app.js': asset(appJs, js),
   'metrics.js': asset(metricsJs, js),
+  'overlay.js': asset(overlayJs, js),
   'logs.js': asset(logsJs, js),
   'favicon.svg': asset(favicon, 'image/svg+xml'),
 }

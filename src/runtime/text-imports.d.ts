@@ -27,6 +27,10 @@ declare module '*/static/metrics.js' {
   const text: string
   export default text
 }
+declare module '*/static/overlay.js' {
+  const text: string
+  export default text
+}
 declare module '*/static/logs.js' {
   const text: string
   export default text

@@ -2,7 +2,8 @@
  * `npm run bench:metrics`: the metrics engine's figures, printed, never asserted. Everything goes
  * through the compiled binary over HTTP on loopback, on the same 2 cores as the load generator.
  *   1. ingest: 4 concurrent clients posting 10 000-sample JSON batches (node-exporter-like series),
- *      each answered only once durable; samples/s. The same payload through VictoriaMetrics'
+ *      each answered only once durable; samples/s with the anomaly detector on, how fast it scored
+ *      and caught up, and samples/s on a fresh vigil with it off. The same payload through VictoriaMetrics'
  *      /api/v1/import when `victoria-metrics` is installed, and the ratio.
  *   2. bytes on disk per sample after the head is flushed into chunks.
  *   3. query_range p50/p99 on a server restarted with the default flush interval: one series over
@@ -109,33 +110,75 @@ function batchBody(round: number): string {
 }
 
 // 1. Ingest throughput: 4 clients, each a stream of rounds (one round = one scrape of every series).
-let round = 0
-let accepted = 0
-const deadline = performance.now() + seconds * 1000
-const began = performance.now()
-await Promise.all(
-  [0, 1, 2, 3].map(async () => {
-    while (performance.now() < deadline) {
-      const body = batchBody(round++)
-      const res = await fetch(`${url}/api/v1/ingest/metrics`, {
-        method: 'POST',
-        headers: { ...auth, 'Content-Type': 'application/json' },
-        body,
-      })
-      if (!res.ok)
-        throw new Error(`ingest answered ${res.status}: ${(await res.text()).slice(0, 300)}`)
-      // Read the reply first: `accepted += await ...` would add to a stale value and lose updates.
-      const reply = (await res.json()) as { accepted: number }
-      accepted += reply.accepted
-    }
-  }),
-)
-const elapsed = (performance.now() - began) / 1000
-const vigilRate = accepted / elapsed
+/** ingestFor posts rounds from `first` on to `target` for `secs` seconds; samples/s and rounds used. */
+async function ingestFor(
+  target: string,
+  headers: Record<string, string>,
+  secs: number,
+  first: number,
+) {
+  let next = first
+  let count = 0
+  const deadline = performance.now() + secs * 1000
+  const began = performance.now()
+  await Promise.all(
+    [0, 1, 2, 3].map(async () => {
+      while (performance.now() < deadline) {
+        const body = batchBody(next++)
+        const res = await fetch(`${target}/api/v1/ingest/metrics`, {
+          method: 'POST',
+          headers: { ...headers, 'Content-Type': 'application/json' },
+          body,
+        })
+        if (!res.ok)
+          throw new Error(`ingest answered ${res.status}: ${(await res.text()).slice(0, 300)}`)
+        // Read the reply first: `count += await ...` would add to a stale value and lose updates.
+        const reply = (await res.json()) as { accepted: number }
+        count += reply.accepted
+      }
+    }),
+  )
+  const elapsed = (performance.now() - began) / 1000
+  return { rate: count / elapsed, accepted: count, elapsed, rounds: next - first }
+}
+
+/** scraped reads one sample of vigil's own /metrics. */
+async function scraped(target: string, name: string): Promise<number> {
+  const text = await (await fetch(`${target}/metrics`)).text()
+  const line = text.split('\n').find((l) => l.startsWith(`${name} `))
+  return Number(line?.split(' ').at(-1) ?? NaN)
+}
+
+const on = await ingestFor(url, auth, seconds, 0)
+let round = on.rounds
+const vigilRate = on.rate
 console.log(
-  `ingest: ${Math.round(vigilRate).toLocaleString('en-US')} samples/s accepted with durable ack ` +
-    `(${accepted.toLocaleString('en-US')} samples in ${elapsed.toFixed(1)} s; 4 clients, 10 000-sample batches, 10 000 series)`,
+  `ingest: ${Math.round(vigilRate).toLocaleString('en-US')} samples/s accepted with durable ack, anomaly detector on ` +
+    `(${on.accepted.toLocaleString('en-US')} samples in ${on.elapsed.toFixed(1)} s; 4 clients, 10 000-sample batches, 10 000 series)`,
 )
+const caughtUp = performance.now()
+while ((await scraped(url, 'vigil_anomaly_queue_samples')) > 0) await Bun.sleep(50)
+const scoredPoints = await scraped(url, 'vigil_anomaly_points_scored_total')
+const scoringSeconds = await scraped(url, 'vigil_anomaly_scoring_seconds_total')
+console.log(
+  `anomaly detector: ${scoredPoints.toLocaleString('en-US')} points scored at ` +
+    `${Math.round(scoredPoints / scoringSeconds).toLocaleString('en-US')} points/s of scoring time; ` +
+    `caught up ${((performance.now() - caughtUp) / 1000).toFixed(1)} s after ingest stopped`,
+)
+{
+  // The same load on a fresh vigil with the detector off.
+  const offDir = mkdtempSync(join(tmpdir(), 'vigil-bench-off-'))
+  const offEnv = { ...env, VIGIL_DATA_DIR: join(offDir, 'data'), VIGIL_ANOMALY_ENABLED: 'false' }
+  const off = await startMeasured(binary, offDir, offEnv, 'ingest:write', port + 3)
+  const result = await ingestFor(off.url, off.auth, seconds, 0)
+  console.log(
+    `ingest: ${Math.round(result.rate).toLocaleString('en-US')} samples/s with the anomaly detector off; ` +
+      `on/off = ${(vigilRate / result.rate).toFixed(2)}`,
+  )
+  off.proc.kill('SIGTERM')
+  await off.proc.exited
+  rmSync(offDir, { recursive: true, force: true })
+}
 
 // Fill up to 10 M stored samples (1 000 hosts x 10 series x 1 000 rounds), as fast as it goes.
 while (round < 1000) {

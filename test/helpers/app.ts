@@ -15,6 +15,8 @@ import { registerMetricsMetrics } from '../../src/metrics/metrics.ts'
 import { createMetrics, type Metrics } from '../../src/obs/metrics.ts'
 import type { Lifecycle } from '../../src/system/index.ts'
 import { Bus } from '../../src/bus.ts'
+import { AnomalyService, serviceOptions } from '../../src/anomaly/service.ts'
+import { registerDetectorMetrics } from '../../src/anomaly/metrics.ts'
 import { EventsService, registerEventsMetrics } from '../../src/events/index.ts'
 import { LogsService, registerLogsMetrics } from '../../src/logs/index.ts'
 
@@ -33,6 +35,7 @@ export interface TestApp {
   bus: Bus
   logs: LogsService
   events: EventsService
+  anomalies: AnomalyService
   /** An Authorization header with every permission, for tests that are not about access. */
   headers: Record<string, string>
   dir: string
@@ -80,7 +83,19 @@ export async function makeApp(
         bus,
         registerEventsMetrics(metrics.registry),
       )
+  const anomalies = unmigrated
+    ? (undefined as unknown as AnomalyService)
+    : new AnomalyService(
+        db.client,
+        metricsEngine,
+        bus,
+        serviceOptions(config),
+        now,
+        logger,
+        registerDetectorMetrics(metrics.registry),
+      )
   const app = createApp({
+    anomalies,
     bus,
     logs,
     logsReport,
@@ -122,6 +137,7 @@ export async function makeApp(
     bus,
     logs,
     events,
+    anomalies,
     dir,
     close() {
       db.close()

@@ -1,0 +1,90 @@
+/** @jsxImportSource hono/jsx */
+/**
+ * The Anomalies page: where series became anomalous, newest first, filtered by series selector,
+ * least severity and age. The URL holds the filters.
+ */
+import { severities } from '../../src/anomaly/severity.ts'
+import type { StoredAnomaly } from '../../src/anomaly/store.ts'
+import { AnomalyItems } from '../partials/anomaly-items.tsx'
+import { RangeSelect } from '../partials/range-select.tsx'
+
+/** AnomaliesView is the state the page shows, read from the URL. */
+export interface AnomaliesView {
+  series: string
+  severity: string
+  since: string
+}
+
+/** anomaliesUrl is the page's URL for a view, leaving out empty filters. */
+export function anomaliesUrl(view: AnomaliesView, extra: Record<string, string> = {}): string {
+  const params = new URLSearchParams()
+  for (const [k, v] of Object.entries({ ...view, ...extra })) if (v) params.set(k, v)
+  const text = params.toString()
+  return text ? `/dashboard/anomalies?${text}` : '/dashboard/anomalies'
+}
+
+/** AnomaliesPage renders the filters, the detector's status line and the list. */
+export function AnomaliesPage(props: {
+  view: AnomaliesView
+  anomalies: StoredAnomaly[]
+  nextUrl?: string | undefined
+  error?: string | undefined
+  status: { enabled: boolean; series: number }
+}) {
+  const v = props.view
+  return (
+    <>
+      <h1>Anomalies</h1>
+      <p class="muted" id="detector-status">
+        {props.status.enabled
+          ? `The detector scores ${props.status.series} series as their samples arrive.`
+          : 'The detector is off (VIGIL_ANOMALY_ENABLED=false): nothing new is scored.'}
+      </p>
+      <section class="panel">
+        <form method="get" action="/dashboard/anomalies" class="filters" id="anomalies-form">
+          <label>
+            Series
+            <input
+              name="series"
+              value={v.series}
+              maxlength={1000}
+              placeholder='cpu_usage_percent{host="a"}'
+            />
+          </label>
+          <label>
+            At least
+            <select name="severity">
+              <option value="">any</option>
+              {severities.map((s) => (
+                <option value={s} selected={v.severity === s}>
+                  {s}
+                </option>
+              ))}
+            </select>
+          </label>
+          <RangeSelect label="Since" name="since" value={v.since} />
+          <button type="submit" class="primary">
+            Show
+          </button>
+          {props.error ? (
+            <p class="error form-error" role="alert">
+              {props.error}
+            </p>
+          ) : null}
+        </form>
+      </section>
+      <section class="panel">
+        {props.anomalies.length === 0 && !props.error ? (
+          <p class="muted" id="no-anomalies">
+            <strong>No anomalies match these filters in the last {v.since}.</strong> Every series is
+            scored after a warm-up of 150 points; a series that leaves its usual band shows here
+            once per episode.
+          </p>
+        ) : null}
+        <ol class="timeline" id="anomalies">
+          <AnomalyItems anomalies={props.anomalies} nextUrl={props.nextUrl} />
+        </ol>
+      </section>
+    </>
+  )
+}
