@@ -4,7 +4,7 @@
  * point into a z; a histogram of its own past z turns that into a tail probability; the components
  * that fire pool their evidence into the score, and a hysteresis state machine alerts once per episode.
  */
-import { components, learn, prepare, seasonBins, type Model } from './components.ts'
+import { components, learn, prepare, profileSlots, seasonBins, type Model } from './components.ts'
 import { hysteresis } from './hysteresis.ts'
 import type { AnomalyResult, AnomalyState, ComponentKind, DetectorOptions } from './types.ts'
 
@@ -47,7 +47,7 @@ function weightsOf(opts: DetectorOptions): Float64Array {
 
 /** zBins is the size of each component's histogram of past z (two bins an octave of 1 + z). */
 export const zBins = 10
-const histStart = 2 * seasonBins
+const histStart = profileSlots
 
 /** SeriesState is everything the detector keeps about one series: the Model and the hysteresis. */
 export class SeriesState implements Model {
