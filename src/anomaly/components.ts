@@ -80,9 +80,9 @@ const SLOPE_SLOW = 0.005
 const SEASON_SMOOTH = 0.2
 const CUSUM_K = 0.5
 const CLIP = 4
-// A bin's reach forgets this much a point in the bin (weeks, at 5-minute points); a swing as large scores z 5.
+// A bin's reach forgets this much a point in the bin (weeks, at 5-minute points); a swing as large scores z 5.5.
 const REACH_FORGET = 0.001
-const REACH_Z = 5
+const REACH_Z = 5.5
 
 const clip = (x: number, limit: number) => (x > limit ? limit : x < -limit ? -limit : x)
 const binScale = (m: Model) => Math.max(m.buf[seasonBins + s.bin]!, s.floor)
