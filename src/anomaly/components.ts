@@ -6,8 +6,11 @@
  */
 import type { ComponentKind } from './types.ts'
 
-/** seasonBins is how many bins the daily profile has (48: half an hour each). */
+/** seasonBins is how many bins the daily profile has (32: 45 minutes each). */
 export const seasonBins = 32
+
+/** profileSlots is how many slots of `buf` the daily profile takes (means, deviations, reaches). */
+export const profileSlots = 3 * seasonBins
 
 /** Model is the numeric state the components share (one per series); `buf` holds the arrays. */
 export interface Model {
@@ -33,7 +36,10 @@ export interface Model {
   /** Mean absolute deviation from the daily profile, and its smoothed standardised residual. */
   seasonDev: number
   seasonal: number
-  /** Bin means (NaN until seen), then bin mean absolute deviations, then the detector's histograms. */
+  /**
+   * Bin means (NaN until seen), bin mean absolute deviations, bin reaches (the largest distance from
+   * the bin mean seen, forgetting slowly), then the detector's histograms from `profileSlots` on.
+   */
   buf: Float32Array
 }
 
@@ -74,6 +80,9 @@ const SLOPE_SLOW = 0.005
 const SEASON_SMOOTH = 0.2
 const CUSUM_K = 0.5
 const CLIP = 4
+// A bin's reach forgets this much a point in the bin (weeks, at 5-minute points); a swing as large scores z 5.5.
+const REACH_FORGET = 0.001
+const REACH_Z = 5.5
 
 const clip = (x: number, limit: number) => (x > limit ? limit : x < -limit ? -limit : x)
 const binScale = (m: Model) => Math.max(m.buf[seasonBins + s.bin]!, s.floor)
@@ -110,7 +119,10 @@ export const components = {
     // A spike is far from the recent level and, once the profile is learnt, from this time of day.
     z(m, x) {
       const zl = Math.abs(x - m.level) / Math.max(m.scale, s.floor)
-      return s.mature ? Math.min(zl, Math.abs(x - m.buf[s.bin]!) / binScale(m)) : zl
+      if (!s.mature) return zl
+      // A swing this time of day has reached before (a nightly job) scores REACH_Z at most.
+      const reach = m.buf[2 * seasonBins + s.bin]! / REACH_Z
+      return Math.min(zl, Math.abs(x - m.buf[s.bin]!) / Math.max(binScale(m), reach))
     },
     expected: local,
   },
@@ -188,6 +200,8 @@ function learnSeason(m: Model, x: number): void {
     return
   }
   const dev = binScale(m)
+  const r = 2 * seasonBins + b
+  buf[r] = Math.max(Math.abs(x - mean), buf[r]! * (1 - REACH_FORGET))
   if (s.mature)
     m.seasonDev =
       m.seasonDev === 0 ? m.spread : m.seasonDev + SLOW * (Math.abs(x - mean) - m.seasonDev)

@@ -4,7 +4,7 @@
  * point into a z; a histogram of its own past z turns that into a tail probability; the components
  * that fire pool their evidence into the score, and a hysteresis state machine alerts once per episode.
  */
-import { components, learn, prepare, seasonBins, type Model } from './components.ts'
+import { components, learn, prepare, profileSlots, seasonBins, type Model } from './components.ts'
 import { hysteresis } from './hysteresis.ts'
 import type { AnomalyResult, AnomalyState, ComponentKind, DetectorOptions } from './types.ts'
 
@@ -13,21 +13,21 @@ export const defaultOptions: DetectorOptions = {
   counter: false,
   warmup: 150,
   enter: 0.5,
-  exit: 0.3,
-  exitAfter: 10,
-  refractory: 100,
+  exit: 0.25,
+  exitAfter: 15,
+  refractory: 120,
   seasonMs: 86_400_000,
   halfZ: 6,
-  rareDecay: 0.001,
-  rareLog: 4.5,
-  fatigue: 0.3,
-  fatigueDecay: 0.002,
+  rareDecay: 0.00085,
+  rareLog: 4.25,
+  fatigue: 0.27,
+  fatigueDecay: 0.0008,
   weights: {
     spike: 1,
     level_shift: 0.5,
     trend_change: 0,
     seasonality_break: 0.7,
-    variance_change: 1,
+    variance_change: 1.2,
     flatline: 1,
   },
 }
@@ -47,7 +47,7 @@ function weightsOf(opts: DetectorOptions): Float64Array {
 
 /** zBins is the size of each component's histogram of past z (two bins an octave of 1 + z). */
 export const zBins = 10
-const histStart = 2 * seasonBins
+const histStart = profileSlots
 
 /** SeriesState is everything the detector keeps about one series: the Model and the hysteresis. */
 export class SeriesState implements Model {

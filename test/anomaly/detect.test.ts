@@ -73,6 +73,14 @@ describe('detect', () => {
     },
   )
 
+  it('detect() alerts only on the first nights of a spike that recurs at about the same time every day', () => {
+    // A nightly job: +40 at 03:00, 03:05 or 03:10, two weeks long.
+    const nightly = (i: number) => i % perDay === 36 + (Math.floor(i / perDay) % 3)
+    const found = alerts(run(series(perDay * 14, (i, e) => 100 + e + (nightly(i) ? 40 : 0))))
+    expect(found.length).toBeGreaterThan(0)
+    expect(found.every(({ i }) => i < 2 * perDay)).toBe(true)
+  })
+
   it('detect() scores a prefix of a NAB file exactly as the start of the whole file (no look-ahead)', () => {
     const lines = readFileSync(
       join(import.meta.dir, '../fixtures/anomaly/nab-iio-network-in.csv'),
