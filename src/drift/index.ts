@@ -41,3 +41,22 @@ export { labelSelectorSchema, selectorMatches, type LabelSelector } from './sele
 export { builtIn as neverUnexpectedRules, type Scope } from './unexpected.ts'
 export { REDACTED } from './values.ts'
 export * from './types.ts'
+export { builtins, type Builtin, type Hit, type PodTarget } from './compliance/builtins.ts'
+export { describe as describeCondition, failures, holds, locate } from './compliance/conditions.ts'
+export { checkCompliance, matches, type Violation } from './compliance/evaluate.ts'
+export {
+  builtinIds,
+  compliancePolicySchema,
+  conditionSchema,
+  defaultCompliancePolicy,
+  matchSchema,
+  operators,
+  parseCompliancePolicy,
+  type BuiltinId,
+  type BuiltinRule,
+  type CompliancePolicy,
+  type Condition,
+  type Match,
+  type UserRule,
+} from './compliance/schema.ts'
+export { podSpecOf, podSpecPaths } from './pod-spec.ts'
