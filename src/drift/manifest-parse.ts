@@ -47,7 +47,8 @@ export function parseManifests(text: string, file: string): Manifest[] {
   for (const doc of Array.isArray(docs) ? docs : [docs]) {
     if (doc.errors.length > 0) {
       for (const e of doc.errors) {
-        const first = e.message.split('\n')[0] ?? e.message
+        // The library's message repeats the position; file:line already says it.
+        const first = (e.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '')
         problems.push({ file, line: e.linePos?.[0].line ?? 1, message: `invalid YAML: ${first}` })
       }
       continue
