@@ -63,7 +63,11 @@ export function secretData(secret: KubeObject): KubeObject {
 
 function compare(w: Walk, d: unknown, l: unknown, path: string[], fields: FieldSegment[]): void {
   if (d === undefined || isIgnored(w.opts.ignored ?? [], path)) return
-  if (l === undefined || l === null) return report(w, path, fields, d, null, 'missing in live')
+  if (l === undefined || l === null) {
+    // Go's omitempty drops '', false and 0: a manifest that states them matches their absence.
+    if (d === '' || d === false || d === 0) return
+    return report(w, path, fields, d, null, 'missing in live')
+  }
   if (Array.isArray(d)) {
     if (!Array.isArray(l)) return report(w, path, fields, d, l, 'type differs')
     return compareList(w, d, l, path, fields)

@@ -19,7 +19,7 @@ export interface Scope {
   selector?: LabelSelector
 }
 
-/** Live is one live object with its identity and its labels. */
+/** Live is one live object with its identity. */
 export interface Live {
   object: KubeObject
   id: ResourceId

@@ -84,7 +84,10 @@ export function declared(object: Record<string, unknown>): Record<string, unknow
   const { status: _status, apiVersion: _v, kind: _k, ...rest } = object
   const metadata = record(rest.metadata)
   if (metadata) {
-    const kept = Object.entries(metadata).filter(([k]) => !serverMetadata.has(k))
+    // Name and namespace matched already (a namespace on a cluster-scoped object means nothing).
+    const kept = Object.entries(metadata).filter(
+      ([k]) => !serverMetadata.has(k) && k !== 'name' && k !== 'namespace',
+    )
     const copy: Record<string, unknown> = Object.fromEntries(kept)
     const annotations = record(copy.annotations)
     if (annotations) {
