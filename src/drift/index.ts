@@ -60,3 +60,4 @@ export {
   type UserRule,
 } from './compliance/schema.ts'
 export { podSpecOf, podSpecPaths } from './pod-spec.ts'
+export { driftSettingsSchema, scopeSchema, type DriftSettings } from './settings.ts'

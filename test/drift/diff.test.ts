@@ -1,6 +1,7 @@
 import { describe, expect, it, test } from 'bun:test'
 import {
   diff,
+  driftSettingsSchema,
   ManifestError,
   parseManifests,
   resourceId,
@@ -206,5 +207,31 @@ describe('diff', () => {
     expect(findings.map((f) => [f.type, f.resource.namespace, f.resource.name])).toEqual([
       ['unexpected', null, 'stray'],
     ])
+  })
+})
+
+describe('driftSettingsSchema', () => {
+  it('driftSettingsSchema parses config into options diff() takes', () => {
+    const settings = driftSettingsSchema.parse({
+      severities: { unexpected: 'medium' },
+      ignoreDifferences: [{ kind: 'ConfigMap', jsonPointers: ['/data/ignored'] }],
+      scope: { namespaces: ['x'] },
+    })
+    const findings = diff(
+      [cm('a', 'x', { ignored: 'git' })],
+      [cm('a', 'x', { ignored: 'live' }), cm('b', 'x')],
+      settings,
+    )
+    expect(findings.map((f) => [f.type, f.severity, f.resource.name])).toEqual([
+      ['unexpected', 'medium', 'b'],
+    ])
+  })
+
+  test.each([
+    ['a bad severity', { severities: { missing: 'urgent' } }],
+    ['a pointer without a slash', { ignoreDifferences: [{ kind: 'A', jsonPointers: ['spec'] }] }],
+    ['an unknown key', { ignoreDiferences: [] }],
+  ])('driftSettingsSchema rejects %s', (_, input) => {
+    expect(driftSettingsSchema.safeParse(input).success).toBe(false)
   })
 })
