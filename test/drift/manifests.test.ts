@@ -39,6 +39,12 @@ describe('parseManifests', () => {
     ])
   })
 
+  it('parseManifests() returns nothing for an empty file, a comment or an empty List', () => {
+    expect(parseManifests('', 'a.yaml')).toEqual([])
+    expect(parseManifests('  \n# nothing yet\n---\n', 'a.yaml')).toEqual([])
+    expect(parseManifests('apiVersion: v1\nkind: List\nitems: []\n', 'a.yaml')).toEqual([])
+  })
+
   it('parseManifests() expands List kinds, each item with its own line', () => {
     const text = [
       'apiVersion: v1',
