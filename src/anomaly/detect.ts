@@ -129,6 +129,8 @@ export function detect(series: SeriesState, t: number, v: number): AnomalyResult
   let z = 0
   let raw = 0
   let bestSurprise = 0
+  let spikeZ = 0
+  let spikeSurprise = 0
   if (series.n > 0) {
     // Components whose z reaches halfZ pool their rarity: agreeing components are stronger evidence.
     let evidence = 0
@@ -149,12 +151,19 @@ export function detect(series: SeriesState, t: number, v: number): AnomalyResult
       if (zi >= opts.halfZ) evidence += rare
       if (strength > strongest) strongest = strength
       const score = Math.min(strength, rare)
+      if (kind === 'spike') (spikeZ = zi), (spikeSurprise = surprise)
       if (score > raw || (score === raw && zi > z)) {
         raw = score
         z = zi
         best = kind
         bestSurprise = surprise
       }
+    }
+    // One point far out raises the fast variance too: while the spike fires, it is the story told.
+    if (best === 'variance_change' && spikeZ >= opts.halfZ) {
+      best = 'spike'
+      z = spikeZ
+      bestSurprise = spikeSurprise
     }
     forget(series, opts.rareDecay)
     // Alert fatigue: a series that alerted recently needs more evidence to alert again.
