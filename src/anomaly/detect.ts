@@ -151,7 +151,7 @@ export function detect(series: SeriesState, t: number, v: number): AnomalyResult
       if (zi >= opts.halfZ) evidence += rare
       if (strength > strongest) strongest = strength
       const score = Math.min(strength, rare)
-      if (kind === 'spike') (spikeZ = zi), (spikeSurprise = surprise)
+      if (kind === 'spike') ((spikeZ = zi), (spikeSurprise = surprise))
       if (score > raw || (score === raw && zi > z)) {
         raw = score
         z = zi
