@@ -42,7 +42,24 @@ export interface Config {
     maxBacklog: number
   }
   events: { retentionMs: number }
+  kube: KubeSettings
   configFile: string | undefined
+}
+
+/**
+ * KubeSettings says where the Kubernetes credentials come from: the explicit settings and the
+ * standard variables a kubeconfig or in-cluster client reads (taken here so that src/k8s never
+ * reads the environment).
+ */
+export interface KubeSettings {
+  kubeconfig: string | undefined
+  context: string | undefined
+  env: {
+    KUBECONFIG: string | undefined
+    HOME: string | undefined
+    KUBERNETES_SERVICE_HOST: string | undefined
+    KUBERNETES_SERVICE_PORT: string | undefined
+  }
 }
 
 /** ConfigError lists every invalid setting, each named by where its value came from. */
@@ -122,6 +139,16 @@ export function loadConfig(
       maxBacklog: parsed.logsMaxBacklog as number,
     },
     events: { retentionMs: parsed.eventsRetention as number },
+    kube: {
+      kubeconfig: parsed.kubeconfig as string | undefined,
+      context: parsed.kubeContext as string | undefined,
+      env: {
+        KUBECONFIG: env.KUBECONFIG,
+        HOME: env.HOME,
+        KUBERNETES_SERVICE_HOST: env.KUBERNETES_SERVICE_HOST,
+        KUBERNETES_SERVICE_PORT: env.KUBERNETES_SERVICE_PORT,
+      },
+    },
     configFile,
   }
 }
