@@ -8,19 +8,14 @@ import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { KubeConfig, type Cluster as KubeCluster, type User } from '@kubernetes/client-node'
 import type { KubeSettings } from '../config.ts'
+import type { FetchTls } from '../runtime/tls-fetch.ts'
 import { KubeConfigError } from './errors.ts'
 
 /** serviceAccountDir is where Kubernetes mounts a Pod's service-account token, CA and namespace. */
 export const serviceAccountDir = '/var/run/secrets/kubernetes.io/serviceaccount'
 
-/** TlsOptions is what Bun's fetch takes as `tls`. */
-export interface TlsOptions {
-  ca?: string
-  cert?: string
-  key?: string
-  rejectUnauthorized: boolean
-  serverName?: string
-}
+/** TlsOptions is the TLS material of the API server connection. */
+export type TlsOptions = FetchTls
 
 /** Credentials are a loaded connection: where the server is, its TLS material and auth headers. */
 export interface Credentials {

@@ -1,9 +1,11 @@
 /**
- * The one way vigil talks HTTP to the API server: fetch with Bun's `tls` option carrying the
- * cluster CA, the client certificate and key, and skip-verify. The client library's own fetch
+ * The one way vigil talks HTTP to the API server: fetch with the cluster CA, the client
+ * certificate and key, and skip-verify handed to the runtime (Bun's `tls` option, a Deno HTTP
+ * client; see `runtime/tls-fetch.ts`). The client library's own fetch
  * (undici) drops those under Bun (oven-sh/bun#19754), so both our REST calls and the client's
  * typed APIs (`http-library.ts`) go through here. Failures become KubeApiError.
  */
+import { tlsFetchInit } from '../runtime/tls-fetch.ts'
 import type { Credentials } from './credentials.ts'
 import { errorFromStatus, KubeApiError, type KubeStatus } from './errors.ts'
 
@@ -72,13 +74,15 @@ export class Transport {
         headers,
         body,
         signal,
-        tls: this.credentials.tls,
+        ...tlsFetchInit(this.credentials.tls),
       } as RequestInit)
     } catch (err) {
       if (request.signal?.aborted) throw err
       const { pathname } = new URL(url)
+      const cause =
+        (err as Error).cause instanceof Error ? ((err as Error).cause as Error) : (err as Error)
       throw new KubeApiError(
-        `${request.method ?? 'GET'} ${pathname}: cannot reach ${this.credentials.server}: ${(err as Error).message}`,
+        `${request.method ?? 'GET'} ${pathname}: cannot reach ${this.credentials.server}: ${cause.message}`,
         {
           statusCode: 0,
           reason: (err as Error).name === 'TimeoutError' ? 'Timeout' : 'Unreachable',

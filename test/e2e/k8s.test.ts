@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
-import { copyBinary } from './process.ts'
+import { join } from 'node:path'
+import { copyBinary, root } from './process.ts'
 import { startFakeCluster, type FakeCluster } from '../helpers/k8s.ts'
 
 let fc: FakeCluster
@@ -12,9 +13,9 @@ beforeAll(async () => {
 afterAll(() => fc.close())
 
 /** run starts the compiled binary far from any node_modules, with only the given environment. */
-async function run(args: string[], env: Record<string, string> = {}) {
-  const proc = Bun.spawn([binary, ...args], {
-    cwd: fc.dir,
+async function run(args: string[], env: Record<string, string> = {}, cmd = [binary]) {
+  const proc = Bun.spawn([...cmd, ...args], {
+    cwd: cmd.length > 1 ? root : fc.dir,
     env: { PATH: process.env.PATH ?? '', HOME: fc.dir, ...env },
     stdout: 'pipe',
     stderr: 'pipe',
@@ -78,4 +79,19 @@ describe('compiled binary: vigil k8s check', () => {
     expect(out.exit).toBe(2)
     expect(out.stderr).toContain('no Kubernetes credentials: set VIGIL_KUBECONFIG')
   })
+})
+
+describe('deno: vigil k8s check', () => {
+  it('connects with a client-certificate kubeconfig under Deno too', async () => {
+    const deno = [join(root, 'node_modules/.bin/deno'), 'run', '-A', join(root, 'src/main.ts')]
+    const file = fc.kubeconfig('deno-files.yaml')
+    const out = await run(
+      ['k8s', 'check', '--kubeconfig', file],
+      { DENO_NO_UPDATE_CHECK: '1' },
+      deno,
+    )
+    expect(out).toMatchObject({ exit: 0, stderr: '' })
+    expect(out.stdout).toContain(`connected to ${fc.api.url}`)
+    expect(fc.api.requests.at(-1)!.user.startsWith('cert:')).toBe(true)
+  }, 90_000)
 })
