@@ -44,7 +44,9 @@ export async function watchOnce(
       fieldSelector: request.fieldSelector || undefined,
     },
     signal: request.signal,
-    timeoutMs: 0,
+    // A connection that dies without a FIN would hang the watch forever: the server ends it at
+    // timeoutSeconds, so past that and a margin the stream is abandoned (and re-opened).
+    timeoutMs: request.timeoutSeconds ? (request.timeoutSeconds + 30) * 1000 : 0,
   })
   if (!res.ok) throw failure({ path }, res, await res.text())
   if (!res.body) return

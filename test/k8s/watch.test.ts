@@ -182,3 +182,17 @@ describe('ClusterReader.watch', () => {
     expect(lists()).toBe(3)
   })
 })
+
+describe('ClusterReader.watch resync', () => {
+  it('watch() re-sends the cache to onSync every resyncMs without listing again', async () => {
+    const resyncing = await connectCluster(fc.settings('resync.yaml'), {
+      informers: { resyncMs: 60, watchTimeoutSeconds: () => 30 },
+    })
+    let syncs = 0
+    const handle = resyncing.watch(configmaps, { onSync: () => syncs++ })
+    await handle.synced
+    await until(() => syncs >= 3)
+    expect(lists()).toBe(1)
+    resyncing.close()
+  })
+})
