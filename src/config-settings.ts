@@ -324,6 +324,22 @@ export const settings = {
     doc: 'How long detected anomalies are kept.',
     schema: duration(3_600_000, 3650 * 86_400_000),
   },
+  kubeconfig: {
+    env: 'VIGIL_KUBECONFIG',
+    flag: 'kubeconfig',
+    file: 'kubeconfig',
+    default: undefined,
+    doc: 'Kubeconfig file for the cluster; else `KUBECONFIG`, `~/.kube/config`, then the in-cluster service account.',
+    schema: z.string().trim().min(1, { error: 'must not be empty' }).optional(),
+  },
+  kubeContext: {
+    env: 'VIGIL_KUBE_CONTEXT',
+    flag: 'kube-context',
+    file: 'kube_context',
+    default: undefined,
+    doc: "Context of the kubeconfig to use; else the kubeconfig's current-context.",
+    schema: z.string().trim().min(1, { error: 'must not be empty' }).optional(),
+  },
 } satisfies Record<string, Setting>
 
 /** SettingKey names one setting. */

@@ -50,7 +50,24 @@ export interface Config {
     maxSeries: number
     retentionMs: number
   }
+  kube: KubeSettings
   configFile: string | undefined
+}
+
+/**
+ * KubeSettings says where the Kubernetes credentials come from: the explicit settings and the
+ * standard variables a kubeconfig or in-cluster client reads (taken here so that src/k8s never
+ * reads the environment).
+ */
+export interface KubeSettings {
+  kubeconfig: string | undefined
+  context: string | undefined
+  env: {
+    KUBECONFIG: string | undefined
+    HOME: string | undefined
+    KUBERNETES_SERVICE_HOST: string | undefined
+    KUBERNETES_SERVICE_PORT: string | undefined
+  }
 }
 
 /** ConfigError lists every invalid setting, each named by where its value came from. */
@@ -136,6 +153,16 @@ export function loadConfig(
       exclude: parsed.anomalyExclude as Matcher[][],
       maxSeries: parsed.anomalyMaxSeries as number,
       retentionMs: parsed.anomalyRetention as number,
+    },
+    kube: {
+      kubeconfig: parsed.kubeconfig as string | undefined,
+      context: parsed.kubeContext as string | undefined,
+      env: {
+        KUBECONFIG: env.KUBECONFIG,
+        HOME: env.HOME,
+        KUBERNETES_SERVICE_HOST: env.KUBERNETES_SERVICE_HOST,
+        KUBERNETES_SERVICE_PORT: env.KUBERNETES_SERVICE_PORT,
+      },
     },
     configFile,
   }

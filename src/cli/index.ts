@@ -13,6 +13,7 @@ import {
 } from './command.ts'
 import { anomalyCommand } from './anomaly.ts'
 import { auditCommand } from './audit.ts'
+import { k8sCommand } from './k8s.ts'
 import { migrateCommand } from './migrate.ts'
 import { tokenCommand } from './token.ts'
 import { userCommand } from './user.ts'
@@ -27,6 +28,7 @@ export const commands: Record<string, Command> = {
   token: tokenCommand,
   audit: auditCommand,
   anomaly: anomalyCommand,
+  k8s: k8sCommand,
   version: versionCommand,
 }
 
