@@ -1,6 +1,7 @@
 /** The Hono environment shared by every sub-app: the dependencies and per-request variables. */
 import type { AnomalyService } from './anomaly/service.ts'
 import type { Bus } from './bus.ts'
+import type { DriftScanner } from './drift/scanner.ts'
 import type { EventsService } from './events/service.ts'
 import type { LogsMetrics } from './logs/metrics.ts'
 import type { LogsService } from './logs/service.ts'
@@ -32,6 +33,7 @@ export interface AppDeps {
   logsReport: LogsMetrics
   events: EventsService
   anomalies: AnomalyService
+  drift: DriftScanner
   startedAt: number
   now: () => number
 }

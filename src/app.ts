@@ -7,6 +7,8 @@ import { bodyLimit } from 'hono/body-limit'
 import type { AppDeps, AppEnv } from './app-env.ts'
 import { anomalyRoutes } from './anomaly/routes.ts'
 import { anomaliesPageRoutes } from './anomaly/page.tsx'
+import { driftRoutes } from './drift/routes.ts'
+import { driftPageRoutes } from './drift/page.tsx'
 import { auditRoutes } from './audit/routes.tsx'
 import { adminRoutes } from './auth/admin-routes.ts'
 import { auditStateChanges, authorize } from './auth/middleware.ts'
@@ -68,11 +70,13 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/', streamRoutes)
   app.route('/', eventsRoutes)
   app.route('/', anomalyRoutes)
+  app.route('/', driftRoutes)
   app.route('/', plainRoutes)
   app.route('/', metricsPageRoutes)
   app.route('/', logsPageRoutes)
   app.route('/', eventsPageRoutes)
   app.route('/', anomaliesPageRoutes)
+  app.route('/', driftPageRoutes)
   app.route('/prometheus/api/v1', promApiRoutes)
   app.route('/', dashboardRoutes)
 

@@ -6,6 +6,7 @@
 import type { LogLine } from './logs/types.ts'
 import type { EventRecord } from './events/types.ts'
 import type { StoredAnomaly } from './anomaly/store.ts'
+import type { StoredFinding } from './drift/findings-store.ts'
 
 /**
  * SampleBatch is one durable batch of samples: `count` triples (series id, t ms, value) in
@@ -22,6 +23,8 @@ export interface BusTopics {
   logs: LogLine[]
   events: EventRecord[]
   anomalies: StoredAnomaly[]
+  /** Drift findings and compliance violations a scan opened or resolved. */
+  findings: { opened: StoredFinding[]; resolved: StoredFinding[] }
 }
 
 /** BusTopic names one topic. */
@@ -36,6 +39,7 @@ export class Bus {
     logs: new Set(),
     events: new Set(),
     anomalies: new Set(),
+    findings: new Set(),
   }
 
   constructor(private readonly onError: (topic: BusTopic, err: unknown) => void = () => {}) {}

@@ -340,6 +340,75 @@ export const settings = {
     doc: "Context of the kubeconfig to use; else the kubeconfig's current-context.",
     schema: z.string().trim().min(1, { error: 'must not be empty' }).optional(),
   },
+  driftPaths: {
+    env: 'VIGIL_DRIFT_PATHS',
+    flag: 'drift-paths',
+    file: 'drift_paths',
+    default: undefined,
+    doc: 'Comma-separated files or directories of Kubernetes manifests: the desired state drift is checked against.',
+    schema: z
+      .string()
+      .transform((s) =>
+        s
+          .split(',')
+          .map((p) => p.trim())
+          .filter(Boolean),
+      )
+      .optional(),
+  },
+  driftGitUrl: {
+    env: 'VIGIL_DRIFT_GIT_URL',
+    flag: 'drift-git-url',
+    file: 'drift_git_url',
+    default: undefined,
+    doc: 'A git repository holding the manifests (cloned with the system `git` into the data dir; credentials in the URL are never logged).',
+    secret: true,
+    schema: z.string().trim().min(1).optional(),
+  },
+  driftGitBranch: {
+    env: 'VIGIL_DRIFT_GIT_BRANCH',
+    flag: 'drift-git-branch',
+    file: 'drift_git_branch',
+    default: 'main',
+    doc: 'Branch of VIGIL_DRIFT_GIT_URL to compare with.',
+    schema: z.string().trim().min(1).max(255),
+  },
+  driftGitPath: {
+    env: 'VIGIL_DRIFT_GIT_PATH',
+    flag: 'drift-git-path',
+    file: 'drift_git_path',
+    default: '.',
+    doc: 'Directory of manifests inside the repository.',
+    schema: z
+      .string()
+      .trim()
+      .min(1)
+      .refine((p) => !p.split('/').includes('..'), { error: 'must stay inside the repository' }),
+  },
+  driftGitInterval: {
+    env: 'VIGIL_DRIFT_GIT_INTERVAL',
+    flag: 'drift-git-interval',
+    file: 'drift_git_interval',
+    default: '1m',
+    doc: 'How often the repository is fetched.',
+    schema: duration(5_000, 86_400_000),
+  },
+  driftInterval: {
+    env: 'VIGIL_DRIFT_INTERVAL',
+    flag: 'drift-interval',
+    file: 'drift_interval',
+    default: '10s',
+    doc: 'Longest time between drift scans; a change seen by a watch is scanned at once.',
+    schema: duration(1_000, 3_600_000),
+  },
+  driftSettings: {
+    env: 'VIGIL_DRIFT_SETTINGS',
+    flag: 'drift-settings',
+    file: 'drift_settings',
+    default: undefined,
+    doc: 'YAML file of drift settings: severities, ignoreDifferences, appliers, scope, defaultNamespace (see Drift).',
+    schema: z.string().trim().min(1).optional(),
+  },
 } satisfies Record<string, Setting>
 
 /** SettingKey names one setting. */

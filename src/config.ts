@@ -9,6 +9,7 @@ import { join } from 'node:path'
 import { parse as parseYaml } from 'yaml'
 import type { EngineOptions } from './metrics/engine.ts'
 import type { Matcher } from './metrics/types.ts'
+import { driftSettingsSchema, type DriftSettings } from './drift/settings.ts'
 import { settings, type Setting, type SettingKey } from './config-settings.ts'
 
 export { settings, type Setting, type SettingKey } from './config-settings.ts'
@@ -51,6 +52,12 @@ export interface Config {
     retentionMs: number
   }
   kube: KubeSettings
+  drift: {
+    paths: string[]
+    git: { url: string; branch: string; path: string; intervalMs: number } | undefined
+    intervalMs: number
+    settings: DriftSettings
+  }
   configFile: string | undefined
 }
 
@@ -105,9 +112,12 @@ export function loadConfig(
     const shown = setting.secret ? '' : ` (got ${JSON.stringify(source.value)})`
     problems.push(`${setting.env} (${source.from}): ${message}${shown}`)
   }
+  const driftFile = parsed.driftSettings as string | undefined
+  const drift = driftFile ? readDriftSettings(driftFile, problems) : {}
   if (problems.length > 0) throw new ConfigError(problems)
 
   const dataDir = parsed.dataDir as string
+  const gitUrl = parsed.driftGitUrl as string | undefined
   return {
     port: parsed.port as number,
     listen: parsed.listen as string,
@@ -164,8 +174,39 @@ export function loadConfig(
         KUBERNETES_SERVICE_PORT: env.KUBERNETES_SERVICE_PORT,
       },
     },
+    drift: {
+      paths: (parsed.driftPaths as string[] | undefined) ?? [],
+      git: gitUrl
+        ? {
+            url: gitUrl,
+            branch: parsed.driftGitBranch as string,
+            path: parsed.driftGitPath as string,
+            intervalMs: parsed.driftGitInterval as number,
+          }
+        : undefined,
+      intervalMs: parsed.driftInterval as number,
+      settings: drift,
+    },
     configFile,
   }
+}
+
+/** readDriftSettings reads and checks the drift settings file, adding what is wrong to `problems`. */
+function readDriftSettings(path: string, problems: string[]): DriftSettings {
+  let doc: unknown
+  try {
+    doc = parseYaml(readFileSync(path, 'utf8')) ?? {}
+  } catch (err) {
+    problems.push(`VIGIL_DRIFT_SETTINGS: cannot read ${path}: ${(err as Error).message}`)
+    return {}
+  }
+  const result = driftSettingsSchema.safeParse(doc)
+  if (result.success) return result.data
+  for (const issue of result.error.issues)
+    problems.push(
+      `VIGIL_DRIFT_SETTINGS (${path}): ${issue.path.join('.') || '(top)'}: ${issue.message}`,
+    )
+  return {}
 }
 
 function pick(
@@ -219,5 +260,12 @@ export function redactedConfig(config: Config): Record<string, unknown> {
     dbAuthToken: config.dbAuthToken ? '***' : undefined,
     adminPassword: config.adminPassword ? '***' : undefined,
     metricsToken: config.metricsToken ? '***' : undefined,
+    drift: {
+      ...config.drift,
+      git: config.drift.git && {
+        ...config.drift.git,
+        url: config.drift.git.url.replace(/\/\/[^@/]*@/, '//***@'),
+      },
+    },
   }
 }

@@ -14,6 +14,7 @@ import {
 import { anomalyCommand } from './anomaly.ts'
 import { auditCommand } from './audit.ts'
 import { k8sCommand } from './k8s.ts'
+import { driftCommand } from './drift.ts'
 import { migrateCommand } from './migrate.ts'
 import { tokenCommand } from './token.ts'
 import { userCommand } from './user.ts'
@@ -29,6 +30,7 @@ export const commands: Record<string, Command> = {
   audit: auditCommand,
   anomaly: anomalyCommand,
   k8s: k8sCommand,
+  drift: driftCommand,
   version: versionCommand,
 }
 

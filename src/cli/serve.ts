@@ -14,6 +14,7 @@ import { createLogger, fileSink, stdoutSink, type Logger } from '../obs/logger.t
 import { AnomalyService, serviceOptions } from '../anomaly/service.ts'
 import { registerDetectorMetrics } from '../anomaly/metrics.ts'
 import { Bus } from '../bus.ts'
+import { driftScanner } from '../drift/server.ts'
 import { EventsService, eventsTask, registerEventsMetrics } from '../events/index.ts'
 import { recordRejectReasons } from '../ingest/record.ts'
 import { runRecordTasks } from '../ingest/runner.ts'
@@ -113,8 +114,10 @@ export async function start(
     logger,
     registerDetectorMetrics(metrics.registry),
   )
+  const drift = driftScanner(config, db, now, logger, bus, metrics.registry)
   const loops = new AbortController()
   const background = Promise.all([
+    drift.run(loops.signal),
     metricsEngine.run(loops.signal),
     anomalies.run(loops.signal),
     runRecordTasks(
@@ -139,6 +142,7 @@ export async function start(
     logsReport,
     events,
     anomalies,
+    drift,
     startedAt,
     now,
   })

@@ -51,8 +51,6 @@ export const sections: Section[] = [
     title: 'Drift',
     href: '/dashboard/drift',
     permission: 'drift:read',
-    upcoming:
-      'Differences between the manifests in git and the live cluster, and compliance findings.',
   },
   {
     id: 'policies',

@@ -242,3 +242,35 @@ export const anomalies = sqliteTable(
   },
   (t) => [index('anomalies_ts').on(t.ts, t.id), index('anomalies_series_ts').on(t.seriesId, t.ts)],
 )
+
+/**
+ * drift_findings are differences between the desired state and the cluster (`missing`,
+ * `mismatch`, `unexpected`) and compliance violations (`violation`), one row per finding key
+ * while it lasts: first and last seen, and when it was resolved. A finding that comes back after
+ * it was resolved opens a new row.
+ */
+export const driftFindings = sqliteTable(
+  'drift_findings',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    key: text('key').notNull(),
+    category: text('category').notNull(),
+    type: text('type').notNull(),
+    severity: text('severity').notNull(),
+    apiVersion: text('api_version').notNull(),
+    kind: text('kind').notNull(),
+    namespace: text('namespace'),
+    name: text('name').notNull(),
+    /** The finding as the API shows it (diffs, owned elsewhere, rule, path, message, source). */
+    detail: text('detail').notNull(),
+    revision: text('revision'),
+    status: text('status').notNull(),
+    firstSeen: integer('first_seen').notNull(),
+    lastSeen: integer('last_seen').notNull(),
+    resolvedAt: integer('resolved_at'),
+  },
+  (t) => [
+    index('drift_findings_status_first').on(t.status, t.firstSeen, t.id),
+    index('drift_findings_key').on(t.key, t.status),
+  ],
+)

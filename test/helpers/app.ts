@@ -15,6 +15,9 @@ import { registerMetricsMetrics } from '../../src/metrics/metrics.ts'
 import { createMetrics, type Metrics } from '../../src/obs/metrics.ts'
 import type { Lifecycle } from '../../src/system/index.ts'
 import { Bus } from '../../src/bus.ts'
+import { driftScanner } from '../../src/drift/server.ts'
+import type { DriftScanner } from '../../src/drift/scanner.ts'
+import type { ClusterReader } from '../../src/k8s/types.ts'
 import { AnomalyService, serviceOptions } from '../../src/anomaly/service.ts'
 import { registerDetectorMetrics } from '../../src/anomaly/metrics.ts'
 import { EventsService, registerEventsMetrics } from '../../src/events/index.ts'
@@ -36,6 +39,7 @@ export interface TestApp {
   logs: LogsService
   events: EventsService
   anomalies: AnomalyService
+  drift: DriftScanner
   /** An Authorization header with every permission, for tests that are not about access. */
   headers: Record<string, string>
   dir: string
@@ -49,7 +53,13 @@ export function tempDir(prefix = 'vigil-test-'): string {
 
 /** makeApp builds a migrated app; pass `migrated: false` for an empty database. */
 export async function makeApp(
-  options: { env?: Record<string, string>; migrated?: boolean; now?: () => number } = {},
+  options: {
+    env?: Record<string, string>
+    migrated?: boolean
+    now?: () => number
+    /** connect gives the drift scanner its cluster (default: none, every scan fails). */
+    connect?: () => Promise<ClusterReader>
+  } = {},
 ): Promise<TestApp> {
   const dir = tempDir()
   const config = loadConfig({}, { VIGIL_DATA_DIR: dir, ...options.env })
@@ -94,8 +104,18 @@ export async function makeApp(
         logger,
         registerDetectorMetrics(metrics.registry),
       )
+  const drift = driftScanner(
+    config,
+    db,
+    now,
+    logger,
+    bus,
+    metrics.registry,
+    options.connect ?? (() => Promise.reject(new Error('no cluster in this test'))),
+  )
   const app = createApp({
     anomalies,
+    drift,
     bus,
     logs,
     logsReport,
@@ -138,6 +158,7 @@ export async function makeApp(
     logs,
     events,
     anomalies,
+    drift,
     dir,
     close() {
       db.close()

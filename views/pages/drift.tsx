@@ -1,0 +1,98 @@
+/** @jsxImportSource hono/jsx */
+/**
+ * The Drift page: differences between the manifests and the cluster, and compliance violations,
+ * newest first, filtered by status, category, least severity and namespace; the scanner's status
+ * on top. The URL holds the filters.
+ */
+import type { StoredFinding } from '../../src/drift/findings-store.ts'
+import type { DriftStatus } from '../../src/drift/scanner.ts'
+import { severities } from '../../src/drift/types.ts'
+import { FindingItems } from '../partials/finding-items.tsx'
+
+/** DriftView is the state the page shows, read from the URL. */
+export interface DriftView {
+  status: string
+  category: string
+  severity: string
+  namespace: string
+}
+
+/** driftUrl is the page's URL for a view, leaving out empty filters. */
+export function driftUrl(view: DriftView, extra: Record<string, string> = {}): string {
+  const params = new URLSearchParams()
+  for (const [k, v] of Object.entries({ ...view, ...extra })) if (v) params.set(k, v)
+  const text = params.toString()
+  return text ? `/dashboard/drift?${text}` : '/dashboard/drift'
+}
+
+function statusLine(s: DriftStatus): string {
+  if (s.state === 'off') return `Drift detection is off: ${s.message}.`
+  if (s.state === 'starting') return `Starting: ${s.message}.`
+  if (s.state === 'error') return `The last scan failed: ${s.message}`
+  const at = s.lastScanAt ? new Date(s.lastScanAt).toISOString().slice(11, 19) : '?'
+  const rev = s.revision ? ` at ${s.revision.slice(0, 12)}` : ''
+  const unserved = s.unserved.length ? `; not served by the cluster: ${s.unserved.join(', ')}` : ''
+  return `${s.manifests} manifests${rev} against ${s.objects} live objects: ${s.message} (scanned ${at} UTC in ${s.durationMs} ms)${unserved}.`
+}
+
+const choose = (name: string, label: string, value: string, options: readonly string[]) => (
+  <label>
+    {label}
+    <select name={name}>
+      <option value="">any</option>
+      {options.map((o) => (
+        <option value={o} selected={value === o}>
+          {o}
+        </option>
+      ))}
+    </select>
+  </label>
+)
+
+/** DriftPage renders the scanner status, the filters and the findings. */
+export function DriftPage(props: {
+  view: DriftView
+  scanner: DriftStatus
+  findings: StoredFinding[]
+  nextUrl?: string | undefined
+  error?: string | undefined
+}) {
+  const v = props.view
+  return (
+    <>
+      <h1>Drift</h1>
+      <p class={props.scanner.state === 'error' ? 'error' : 'muted'} id="drift-status">
+        {statusLine(props.scanner)}
+      </p>
+      <section class="panel">
+        <form method="get" action="/dashboard/drift" class="filters" id="drift-form">
+          {choose('status', 'Status', v.status, ['open', 'resolved'])}
+          {choose('category', 'Category', v.category, ['drift', 'compliance'])}
+          {choose('severity', 'At least', v.severity, severities)}
+          <label>
+            Namespace
+            <input name="namespace" value={v.namespace} maxlength={253} placeholder="any" />
+          </label>
+          <button type="submit" class="primary">
+            Show
+          </button>
+          {props.error ? (
+            <p class="error form-error" role="alert">
+              {props.error}
+            </p>
+          ) : null}
+        </form>
+      </section>
+      <section class="panel">
+        {props.findings.length === 0 && !props.error ? (
+          <p class="muted" id="no-findings">
+            <strong>No findings match these filters.</strong> The cluster matches the manifests.
+          </p>
+        ) : null}
+        <ol class="timeline" id="findings">
+          <FindingItems findings={props.findings} nextUrl={props.nextUrl} />
+        </ol>
+      </section>
+    </>
+  )
+}
