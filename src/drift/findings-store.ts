@@ -158,35 +158,40 @@ export class FindingsLedger {
         touched.push([entry, s])
       }
     }
-    for (const s of fresh) {
+    // New findings in one statement over a JSON array: a first scan may open thousands.
+    if (fresh.length > 0) {
+      const rows = fresh.map((s) => [
+        s.key,
+        s.category,
+        s.type,
+        s.severity,
+        s.resource.apiVersion,
+        s.resource.kind,
+        s.resource.namespace,
+        s.resource.name,
+        s.detail,
+        s.revision,
+      ])
+      const col = (i: number) => `json_extract(j.value, '$[${i}]')`
       statements.push({
         sql: `INSERT INTO drift_findings (key, category, type, severity, api_version, kind, namespace, name,
-            detail, revision, status, first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?) RETURNING *`,
-        args: [
-          s.key,
-          s.category,
-          s.type,
-          s.severity,
-          s.resource.apiVersion,
-          s.resource.kind,
-          s.resource.namespace,
-          s.resource.name,
-          s.detail,
-          s.revision,
-          now,
-          now,
-        ],
+            detail, revision, status, first_seen, last_seen)
+          SELECT ${[0, 1, 2, 3, 4, 5, 6, 7, 8, 9].map(col).join(', ')}, 'open', ?, ?
+          FROM json_each(?) j ORDER BY j.key RETURNING *`,
+        args: [now, now, JSON.stringify(rows)],
       })
     }
     const results = statements.length ? await this.client.batch(statements, 'write') : []
     // Only once the batch is committed does memory follow it.
-    const opened = results.slice(results.length - fresh.length).map((r) => toFinding(r.rows[0]!))
+    const opened = fresh.length ? results.at(-1)!.rows.map(toFinding) : []
+    opened.sort((a, b) => a.id - b.id)
+    const details = new Map(fresh.map((f) => [f.key, f.detail]))
     for (const f of resolved) open.delete(f.key)
     for (const [entry, s] of touched) {
       const updated = toFindingFrom(entry.finding, s, now)
       open.set(s.key, { finding: updated, detail: s.detail })
     }
-    opened.forEach((f, i) => open.set(f.key, { finding: f, detail: fresh[i]!.detail }))
+    for (const f of opened) open.set(f.key, { finding: f, detail: details.get(f.key)! })
     return { opened, resolved, open: open.size }
   }
 

@@ -99,7 +99,11 @@ export class DriftScanner {
     let backoff = 1000
     while (!signal.aborted) {
       try {
-        reader ??= await this.connect()
+        if (!reader) {
+          const t0 = performance.now()
+          reader = await this.connect()
+          this.logger.info('drift scanner connected', { ms: Math.round(performance.now() - t0) })
+        }
         if (await this.refreshDesired()) await this.subscribe(reader)
         if (this.dirty) await this.scan()
         backoff = 1000
@@ -210,11 +214,13 @@ export class DriftScanner {
     const { manifests, revision } = this.desired
     const kinds = this.resolved.kinds
     const findings = diff(manifests, live, { ...this.options.settings, revision, kinds })
+    const diffed = performance.now()
     const policies = this.options.compliance?.() ?? [defaultCompliancePolicy]
     const violations = checkCompliance(policies, [...manifests, ...live], {
       kinds,
       defaultNamespace: this.options.settings.defaultNamespace,
     })
+    const checked = performance.now()
     const entries: Entry[] = [
       ...findings.map((finding) => ({ category: 'drift' as const, finding })),
       ...violations.map((violation) => ({ category: 'compliance' as const, violation })),
@@ -224,6 +230,14 @@ export class DriftScanner {
     if (result.opened.length || result.resolved.length)
       this.bus.publish('findings', { opened: result.opened, resolved: result.resolved })
     const seconds = (performance.now() - started) / 1000
+    this.logger[this.status.lastScanAt === null ? 'info' : 'debug']('drift scan', {
+      objects: live.length,
+      findings: findings.length,
+      violations: violations.length,
+      diff_ms: Math.round(diffed - started),
+      compliance_ms: Math.round(checked - diffed),
+      store_ms: Math.round(performance.now() - checked),
+    })
     this.metrics.scanned('ok', seconds, live.length, at)
     this.metrics.open(this.ledger.counts())
     Object.assign(this.status, {
