@@ -50,6 +50,7 @@ export interface Config {
     maxSeries: number
     retentionMs: number
   }
+  policy: { paths: string[]; reloadIntervalMs: number }
   configFile: string | undefined
 }
 
@@ -136,6 +137,10 @@ export function loadConfig(
       exclude: parsed.anomalyExclude as Matcher[][],
       maxSeries: parsed.anomalyMaxSeries as number,
       retentionMs: parsed.anomalyRetention as number,
+    },
+    policy: {
+      paths: (parsed.policyPaths as string[] | undefined) ?? [],
+      reloadIntervalMs: parsed.policyReloadInterval as number,
     },
     configFile,
   }

@@ -21,6 +21,7 @@ import { LogsService, logsTask, registerLogsMetrics } from '../logs/index.ts'
 import { MetricsEngine } from '../metrics/engine.ts'
 import { registerMetricsMetrics } from '../metrics/metrics.ts'
 import { createMetrics } from '../obs/metrics.ts'
+import { PolicyFileLoader, PolicyService } from '../policy/index.ts'
 import { runtime, serve, type Server } from '../runtime/index.ts'
 import type { Lifecycle } from '../system/index.ts'
 import { VERSION } from '../version.ts'
@@ -113,8 +114,13 @@ export async function start(
     logger,
     registerDetectorMetrics(metrics.registry),
   )
+  const policies = new PolicyService(db.client, now)
+  const policyFiles = new PolicyFileLoader(policies, audit, logger, config.policy.paths, now)
+  // Invalid policy files are reported (log, /ui/policies) and do not stop the server.
+  if (config.policy.paths.length > 0) await policyFiles.load()
   const loops = new AbortController()
   const background = Promise.all([
+    policyFiles.run(loops.signal, config.policy.reloadIntervalMs),
     metricsEngine.run(loops.signal),
     anomalies.run(loops.signal),
     runRecordTasks(
@@ -139,6 +145,7 @@ export async function start(
     logsReport,
     events,
     anomalies,
+    policies,
     startedAt,
     now,
   })
