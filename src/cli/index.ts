@@ -14,6 +14,7 @@ import {
 import { anomalyCommand } from './anomaly.ts'
 import { auditCommand } from './audit.ts'
 import { migrateCommand } from './migrate.ts'
+import { policyCommand } from './policy.ts'
 import { tokenCommand } from './token.ts'
 import { userCommand } from './user.ts'
 import { serveCommand } from './serve.ts'
@@ -27,6 +28,7 @@ export const commands: Record<string, Command> = {
   token: tokenCommand,
   audit: auditCommand,
   anomaly: anomalyCommand,
+  policy: policyCommand,
   version: versionCommand,
 }
 

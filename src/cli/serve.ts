@@ -116,8 +116,9 @@ export async function start(
   )
   const policies = new PolicyService(db.client, now)
   const policyFiles = new PolicyFileLoader(policies, audit, logger, config.policy.paths, now)
-  // Invalid policy files are reported (log, /ui/policies) and do not stop the server.
-  if (config.policy.paths.length > 0) await policyFiles.load()
+  // Invalid policy files are reported (log, /ui/policies) and do not stop the server. Loading
+  // with no paths still runs: it removes file policies whose paths are no longer configured.
+  await policyFiles.load()
   const loops = new AbortController()
   const background = Promise.all([
     policyFiles.run(loops.signal, config.policy.reloadIntervalMs),

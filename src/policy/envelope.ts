@@ -54,10 +54,11 @@ export interface PolicyDocument {
 /** IssuePath is where in a document a problem is: keys and list indexes. */
 export type IssuePath = (string | number)[]
 
-/** PolicyIssue is one problem of a document. */
+/** PolicyIssue is one problem of a document; `key` when it is about the field's name itself. */
 export interface PolicyIssue {
   path: IssuePath
   message: string
+  key?: boolean
 }
 
 /** Validated is the outcome of validatePolicy. */
@@ -126,7 +127,10 @@ export function issuesOf(error: z.ZodError): PolicyIssue[] {
       const message = i.message.startsWith('Unrecognized key')
         ? `unknown field${i.keys.length > 1 ? 's' : ''} ${i.keys.map((k) => `"${k}"`).join(', ')}`
         : i.message
-      return { path: [...path, i.keys[0]!], message }
+      return { path: [...path, i.keys[0]!], message, key: true }
+    }
+    if (i.code === 'invalid_key') {
+      return { path, message: i.issues[0]?.message ?? i.message, key: true }
     }
     return { path, message: i.message }
   })

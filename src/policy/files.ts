@@ -5,6 +5,7 @@
  */
 import { readFileSync, statSync } from 'node:fs'
 import { manifestFiles } from '../drift/manifest-load.ts'
+import type { PolicyDocument } from './envelope.ts'
 import { readPolicies, type ReadResult } from './read.ts'
 import type { FileProblem } from './service.ts'
 
@@ -50,6 +51,49 @@ export function readPolicyPaths(paths: readonly string[]): PathsRead {
       } catch (err) {
         out.unreadable.push(problem(file, `cannot read: ${reason(err)}`))
       }
+    }
+  }
+  return out
+}
+
+/** FileEntry is one valid policy of a file, at the line its document starts. */
+export interface FileEntry {
+  document: PolicyDocument
+  file: string
+  line: number
+}
+
+/** Collected is what a read of the paths yields: the policies by `kind/name`, and every problem. */
+export interface Collected {
+  entries: Map<string, FileEntry>
+  problems: FileProblem[]
+  /** Files with problems: they contribute nothing. */
+  bad: Set<string>
+}
+
+/** collect takes the policies of the files without problems; a second `kind/name` is a problem. */
+export function collect(read: PathsRead): Collected {
+  const out: Collected = { entries: new Map(), problems: [...read.unreadable], bad: new Set() }
+  for (const f of read.files) {
+    if (f.problems.length > 0) {
+      out.bad.add(f.file)
+      out.problems.push(...f.problems.map((p) => ({ ...p, file: f.file })))
+      continue
+    }
+    for (const p of f.policies) {
+      const key = `${p.document.kind}/${p.document.metadata.name}`
+      const first = out.entries.get(key)
+      if (first) {
+        out.problems.push({
+          file: f.file,
+          line: p.line,
+          column: 1,
+          path: 'metadata.name',
+          message: `${key} is already defined at ${first.file}:${first.line}; names are unique per kind`,
+        })
+        continue
+      }
+      out.entries.set(key, { document: p.document, file: f.file, line: p.line })
     }
   }
   return out

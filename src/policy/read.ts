@@ -80,7 +80,7 @@ export function readPolicies(text: string): ReadResult {
       continue
     }
     const located = checked.issues.map((issue) => {
-      const offset = locate(doc.contents, issue.path)
+      const offset = locate(doc.contents, issue.path, issue.key === true)
       return {
         ...(offset === undefined ? start : at(offset)),
         path: pathText(issue.path),
@@ -93,18 +93,19 @@ export function readPolicies(text: string): ReadResult {
 }
 
 /**
- * locate finds the offset of the node at `path`: the value when it exists, else the key, else the
- * nearest ancestor that does (a missing field is reported where its parent is).
+ * locate finds the offset of the node at `path`: the value when it exists (the key when `atKey`),
+ * else the key, else the nearest ancestor that does (a missing field is reported at its parent).
  */
-function locate(root: Node | null, path: (string | number)[]): number | undefined {
+function locate(root: Node | null, path: (string | number)[], atKey: boolean): number | undefined {
   let node: Node | null | undefined = root
   let found = node?.range?.[0]
-  for (const seg of path) {
+  for (const [i, seg] of path.entries()) {
     if (isMap(node)) {
       const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(seg))
       if (!pair) return found
       const key = pair.key as Node
       found = key.range?.[0] ?? found
+      if (atKey && i === path.length - 1) return found
       node = pair.value as Node | null
       if (node?.range && !isMap(node) && !isSeq(node)) found = node.range[0]
     } else if (isSeq(node) && typeof seg === 'number') {

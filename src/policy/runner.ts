@@ -7,8 +7,7 @@
 import type { AuditStore } from '../audit/store.ts'
 import { AppError } from '../errors.ts'
 import type { Logger } from '../obs/logger.ts'
-import type { PolicyDocument } from './envelope.ts'
-import { fingerprint, readPolicyPaths } from './files.ts'
+import { collect, fingerprint, readPolicyPaths, type FileEntry } from './files.ts'
 import type { PolicyKind } from './kinds/index.ts'
 import type { Changed, FileProblem, FilesState, PolicyService } from './service.ts'
 import type { Actor, ChangeType } from './types.ts'
@@ -23,12 +22,6 @@ export const auditAction: Record<ChangeType, string> = {
   enabled: 'policy.enable',
   disabled: 'policy.disable',
   deleted: 'policy.delete',
-}
-
-interface Entry {
-  document: PolicyDocument
-  file: string
-  line: number
 }
 
 /** PolicyFileLoader keeps the file policies in the store in step with the files. */
@@ -47,31 +40,7 @@ export class PolicyFileLoader {
   async load(): Promise<FilesState> {
     this.seen = fingerprint(this.paths)
     const read = readPolicyPaths(this.paths)
-    const problems: FileProblem[] = [...read.unreadable]
-    const entries = new Map<string, Entry>()
-    const bad = new Set<string>()
-    for (const f of read.files) {
-      if (f.problems.length > 0) {
-        bad.add(f.file)
-        problems.push(...f.problems.map((p) => ({ ...p, file: f.file })))
-        continue
-      }
-      for (const p of f.policies) {
-        const key = `${p.document.kind}/${p.document.metadata.name}`
-        const first = entries.get(key)
-        if (first) {
-          problems.push({
-            file: f.file,
-            line: p.line,
-            column: 1,
-            path: 'metadata.name',
-            message: `${key} is already defined at ${first.file}:${first.line}; names are unique per kind`,
-          })
-          continue
-        }
-        entries.set(key, { document: p.document, file: f.file, line: p.line })
-      }
-    }
+    const { entries, problems, bad } = collect(read)
     const kept = (file: string | null) =>
       file !== null &&
       (bad.has(file) ||
@@ -113,7 +82,7 @@ export class PolicyFileLoader {
   private async sync(
     kind: PolicyKind,
     name: string,
-    entry: Entry | undefined,
+    entry: FileEntry | undefined,
     problems: FileProblem[],
   ): Promise<void> {
     let changed: Changed | undefined
@@ -144,6 +113,7 @@ export class PolicyFileLoader {
   }
 
   private report(state: FilesState): void {
+    if (state.paths.length === 0) return
     for (const p of state.problems) {
       this.logger.warn(`policy file problem: ${p.file}:${p.line}:${p.column}: ${p.message}`, {
         file: p.file,
