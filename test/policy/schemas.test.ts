@@ -63,7 +63,7 @@ describe('validatePolicy envelope', () => {
     )
     const r = validatePolicy(doc)
     if (!r.ok) throw new Error(JSON.stringify(r.issues))
-    expect(r.document).toEqual(doc)
+    expect(r.document as unknown).toEqual(doc)
     expect((r.policy.spec as { for: number }).for).toBe(60_000)
   })
 })
