@@ -3,7 +3,7 @@
  * schemas the server uses, without opening the database. Prints `FILE:LINE:COL: message` per
  * problem and exits 1 on any; 0 when every policy is valid.
  */
-import { collect, readPolicyPaths } from '../policy/index.ts'
+import { collect, problemText, readPolicyPaths } from '../policy/index.ts'
 import type { Command } from './command.ts'
 import { UsageError } from './command.ts'
 
@@ -28,7 +28,7 @@ export const policyCommand: Command = {
     const read = readPolicyPaths(paths)
     const { entries, problems } = collect(read)
     for (const p of problems) {
-      io.err(`${p.file}:${p.line}:${p.column}: ${p.path ? `${p.path}: ` : ''}${p.message}\n`)
+      io.err(`${problemText(p)}\n`)
     }
     const files = read.files.length
     if (problems.length > 0) {

@@ -21,7 +21,7 @@ export * from './kinds/index.ts'
 export { readPolicies, type Problem, type ReadPolicy, type ReadResult } from './read.ts'
 export { collect, fingerprint, readPolicyPaths, type Collected, type FileEntry } from './files.ts'
 export { PolicyService, type Changed, type FilesState, type FileProblem } from './service.ts'
-export { PolicyFileLoader, fileActor } from './runner.ts'
+export { PolicyFileLoader, fileActor, problemText } from './runner.ts'
 export {
   evalStatuses,
   initialStatus,

@@ -115,7 +115,7 @@ export class PolicyFileLoader {
   private report(state: FilesState): void {
     if (state.paths.length === 0) return
     for (const p of state.problems) {
-      this.logger.warn(`policy file problem: ${p.file}:${p.line}:${p.column}: ${p.message}`, {
+      this.logger.warn(`policy file problem: ${problemText(p)}`, {
         file: p.file,
         line: p.line,
         column: p.column,
@@ -129,6 +129,11 @@ export class PolicyFileLoader {
       problems: state.problems.length,
     })
   }
+}
+
+/** problemText renders a problem as `FILE:LINE:COL: path: message`, as `vigil policy validate` does. */
+export function problemText(p: FileProblem): string {
+  return `${p.file}:${p.line}:${p.column}: ${p.path ? `${p.path}: ` : ''}${p.message}`
 }
 
 function split(key: string): [PolicyKind, string] {

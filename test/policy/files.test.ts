@@ -127,7 +127,7 @@ describe('policy files', () => {
       severity: 'high',
     })
     expect(t.lines.find((l) => l.level === 'warn')?.msg).toBe(
-      `policy file problem: ${main}:15:11: must be allow or deny`,
+      `policy file problem: ${main}:15:11: spec.effect: must be allow or deny`,
     )
     const ui = await (await t.app.request('/ui/policies', { headers: t.headers })).json()
     expect(ui.files.problems).toEqual(state.problems)
