@@ -15,6 +15,7 @@ import type { MetricsEngine } from './metrics/engine.ts'
 import type { EngineMetrics } from './metrics/metrics.ts'
 import type { Logger } from './obs/logger.ts'
 import type { Metrics } from './obs/metrics.ts'
+import type { PolicyService } from './policy/service.ts'
 import type { Lifecycle } from './system/status.ts'
 
 /** AppDeps is everything the app needs from outside; tests pass their own. */
@@ -34,6 +35,7 @@ export interface AppDeps {
   events: EventsService
   anomalies: AnomalyService
   drift: DriftScanner
+  policies: PolicyService
   startedAt: number
   now: () => number
 }

@@ -18,6 +18,8 @@ import { dashboardRoutes } from './dashboard/routes.tsx'
 import { eventsRoutes } from './events/index.ts'
 import { eventsPageRoutes } from './events/page.tsx'
 import { plainRoutes } from './ingest/routes.ts'
+import { policyRoutes } from './policy/index.ts'
+import { policiesPageRoutes } from './policy/page.tsx'
 import { logsRoutes, streamRoutes } from './logs/index.ts'
 import { logsPageRoutes } from './logs/page.tsx'
 import { metricsPageRoutes } from './metrics/page.tsx'
@@ -77,6 +79,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/', eventsPageRoutes)
   app.route('/', anomaliesPageRoutes)
   app.route('/', driftPageRoutes)
+  app.route('/', policyRoutes)
+  app.route('/', policiesPageRoutes)
   app.route('/prometheus/api/v1', promApiRoutes)
   app.route('/', dashboardRoutes)
 

@@ -90,3 +90,10 @@ export const selectors = z.string().transform((text, ctx) => {
   }
   return out
 })
+
+/** paths reads `,`-separated file or directory paths (or a YAML list of them). */
+export const paths = z
+  .union([z.string(), z.array(z.string())], { error: 'must be paths separated by ,' })
+  .transform((value) =>
+    (Array.isArray(value) ? value : value.split(',')).map((p) => p.trim()).filter((p) => p !== ''),
+  )

@@ -4,7 +4,17 @@
  * configuration table is checked against this one.
  */
 import { z } from 'zod'
-import { count, dbUrl, duration, flag, host, port, selectors, size } from './config-schemas.ts'
+import {
+  count,
+  dbUrl,
+  duration,
+  flag,
+  host,
+  paths,
+  port,
+  selectors,
+  size,
+} from './config-schemas.ts'
 
 /** Setting describes one configuration value and where it can come from. */
 export interface Setting {
@@ -408,6 +418,22 @@ export const settings = {
     default: undefined,
     doc: 'YAML file of drift settings: severities, ignoreDifferences, appliers, scope, defaultNamespace (see Drift).',
     schema: z.string().trim().min(1).optional(),
+  },
+  policyPaths: {
+    env: 'VIGIL_POLICY_PATHS',
+    flag: 'policy-paths',
+    file: 'policy_paths',
+    default: undefined,
+    doc: 'Policy files or directories of YAML (`,`-separated), loaded at start; such policies are read-only in the API and UI.',
+    schema: paths.optional(),
+  },
+  policyReloadInterval: {
+    env: 'VIGIL_POLICY_RELOAD_INTERVAL',
+    flag: 'policy-reload-interval',
+    file: 'policy_reload_interval',
+    default: '10s',
+    doc: 'How often the policy files are checked for changes (size and mtime); 0: only at start.',
+    schema: duration(0, 86_400_000),
   },
 } satisfies Record<string, Setting>
 

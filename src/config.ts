@@ -58,6 +58,7 @@ export interface Config {
     intervalMs: number
     settings: DriftSettings
   }
+  policy: { paths: string[]; reloadIntervalMs: number }
   configFile: string | undefined
 }
 
@@ -186,6 +187,10 @@ export function loadConfig(
         : undefined,
       intervalMs: parsed.driftInterval as number,
       settings: drift,
+    },
+    policy: {
+      paths: (parsed.policyPaths as string[] | undefined) ?? [],
+      reloadIntervalMs: parsed.policyReloadInterval as number,
     },
     configFile,
   }

@@ -16,6 +16,7 @@ import { auditCommand } from './audit.ts'
 import { k8sCommand } from './k8s.ts'
 import { driftCommand } from './drift.ts'
 import { migrateCommand } from './migrate.ts'
+import { policyCommand } from './policy.ts'
 import { tokenCommand } from './token.ts'
 import { userCommand } from './user.ts'
 import { serveCommand } from './serve.ts'
@@ -31,6 +32,7 @@ export const commands: Record<string, Command> = {
   anomaly: anomalyCommand,
   k8s: k8sCommand,
   drift: driftCommand,
+  policy: policyCommand,
   version: versionCommand,
 }
 

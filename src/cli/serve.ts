@@ -22,6 +22,7 @@ import { LogsService, logsTask, registerLogsMetrics } from '../logs/index.ts'
 import { MetricsEngine } from '../metrics/engine.ts'
 import { registerMetricsMetrics } from '../metrics/metrics.ts'
 import { createMetrics } from '../obs/metrics.ts'
+import { PolicyFileLoader, PolicyService } from '../policy/index.ts'
 import { runtime, serve, type Server } from '../runtime/index.ts'
 import type { Lifecycle } from '../system/index.ts'
 import { VERSION } from '../version.ts'
@@ -114,10 +115,16 @@ export async function start(
     logger,
     registerDetectorMetrics(metrics.registry),
   )
-  const drift = driftScanner(config, db, now, logger, bus, metrics.registry)
+  const policies = new PolicyService(db.client, now)
+  const drift = driftScanner(config, db, now, logger, bus, metrics.registry, policies)
+  const policyFiles = new PolicyFileLoader(policies, audit, logger, config.policy.paths, now)
+  // Invalid policy files are reported (log, /ui/policies) and do not stop the server. Loading
+  // with no paths still runs: it removes file policies whose paths are no longer configured.
+  await policyFiles.load()
   const loops = new AbortController()
   const background = Promise.all([
     drift.run(loops.signal),
+    policyFiles.run(loops.signal, config.policy.reloadIntervalMs),
     metricsEngine.run(loops.signal),
     anomalies.run(loops.signal),
     runRecordTasks(
@@ -143,6 +150,7 @@ export async function start(
     events,
     anomalies,
     drift,
+    policies,
     startedAt,
     now,
   })

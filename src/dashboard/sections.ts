@@ -57,7 +57,6 @@ export const sections: Section[] = [
     title: 'Policies',
     href: '/dashboard/policies',
     permission: 'policies:read',
-    upcoming: 'Alert rules, compliance, remediation and access policies with their status.',
   },
   {
     id: 'remediation',

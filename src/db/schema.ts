@@ -2,7 +2,16 @@
  * The drizzle schema: every table vigil keeps in libSQL. Migrations in `migrations/` are generated
  * from this file by `npm run db:generate`. Times are integer milliseconds since the epoch (UTC).
  */
-import { blob, index, integer, primaryKey, real, sqliteTable, text } from 'drizzle-orm/sqlite-core'
+import {
+  blob,
+  index,
+  integer,
+  primaryKey,
+  real,
+  sqliteTable,
+  text,
+  uniqueIndex,
+} from 'drizzle-orm/sqlite-core'
 
 /** meta holds facts about this vigil instance: its id, when its database was created. */
 export const meta = sqliteTable('meta', {
@@ -273,4 +282,50 @@ export const driftFindings = sqliteTable(
     index('drift_findings_status_first').on(t.status, t.firstSeen, t.id),
     index('drift_findings_key').on(t.key, t.status),
   ],
+)
+
+/**
+ * policies hold the current version of every policy (one row per kind and name), from the API or
+ * from a file (`VIGIL_POLICY_PATHS`, read-only); `document` is the envelope as its author wrote it.
+ */
+export const policies = sqliteTable(
+  'policies',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    kind: text('kind').notNull(),
+    name: text('name').notNull(),
+    version: integer('version').notNull(),
+    enabled: integer('enabled', { mode: 'boolean' }).notNull().default(true),
+    source: text('source').notNull(),
+    file: text('file'),
+    document: text('document').notNull(),
+    createdAt: integer('created_at').notNull(),
+    createdBy: text('created_by').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+    updatedBy: text('updated_by').notNull(),
+  },
+  (t) => [uniqueIndex('policies_kind_name').on(t.kind, t.name)],
+)
+
+/**
+ * policyVersions keep every version of every policy, deleted ones included: the change that made
+ * it (created, updated, enabled, disabled, deleted), the document, who and when.
+ */
+export const policyVersions = sqliteTable(
+  'policy_versions',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    kind: text('kind').notNull(),
+    name: text('name').notNull(),
+    version: integer('version').notNull(),
+    change: text('change').notNull(),
+    enabled: integer('enabled', { mode: 'boolean' }).notNull(),
+    source: text('source').notNull(),
+    file: text('file'),
+    document: text('document').notNull(),
+    changedBy: text('changed_by').notNull(),
+    changedByType: text('changed_by_type').notNull(),
+    changedAt: integer('changed_at').notNull(),
+  },
+  (t) => [uniqueIndex('policy_versions_kind_name_version').on(t.kind, t.name, t.version)],
 )

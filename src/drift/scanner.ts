@@ -30,7 +30,9 @@ export interface DriftOptions {
   intervalMs: number
   settings: DriftSettings
   /** The compliance policies to check (default: the built-in rules). */
-  compliance?: () => CompliancePolicy[]
+  compliance?: () => Promise<CompliancePolicy[]>
+  /** hears, after each scan, how many violations each compliance policy had. */
+  reportCompliance?: (policy: string, violations: number, at: number, ms: number) => void
 }
 
 /** DriftStatus is what the scanner last did, for the page and /ui endpoints. */
@@ -215,12 +217,17 @@ export class DriftScanner {
     const kinds = this.resolved.kinds
     const findings = diff(manifests, live, { ...this.options.settings, revision, kinds })
     const diffed = performance.now()
-    const policies = this.options.compliance?.() ?? [defaultCompliancePolicy]
+    const policies = (await this.options.compliance?.()) ?? [defaultCompliancePolicy]
     const violations = checkCompliance(policies, [...manifests, ...live], {
       kinds,
       defaultNamespace: this.options.settings.defaultNamespace,
     })
     const checked = performance.now()
+    // A violation of the manifest and of its live object is one finding: count distinct keys.
+    const perPolicy = new Map(policies.map((p) => [p.metadata.name, new Set<string>()]))
+    for (const v of violations) perPolicy.get(v.policy)?.add(v.key)
+    for (const [name, keys] of perPolicy)
+      this.options.reportCompliance?.(name, keys.size, this.now(), checked - diffed)
     const entries: Entry[] = [
       ...findings.map((finding) => ({ category: 'drift' as const, finding })),
       ...violations.map((violation) => ({ category: 'compliance' as const, violation })),

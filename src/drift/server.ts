@@ -9,8 +9,10 @@ import { connectCluster } from '../k8s/index.ts'
 import type { Logger } from '../obs/logger.ts'
 import { registerDriftMetrics } from './metrics.ts'
 import { DriftScanner } from './scanner.ts'
+import { defaultCompliancePolicy } from './compliance/schema.ts'
+import type { PolicyService } from '../policy/service.ts'
 
-/** driftScanner wires a DriftScanner; `connect` defaults to the configured cluster. */
+/** driftScanner wires a DriftScanner over the policy store's compliance policies; `connect` defaults to the configured cluster. */
 export function driftScanner(
   config: Config,
   db: Database,
@@ -18,6 +20,7 @@ export function driftScanner(
   logger: Logger,
   bus: Bus,
   registry: Registry,
+  policies: PolicyService,
   connect: () => Promise<ClusterReader> = () => connectCluster(config.kube),
 ): DriftScanner {
   const { paths, git, intervalMs, settings } = config.drift
@@ -29,6 +32,20 @@ export function driftScanner(
       git: git && { ...git, dir: join(config.dataDir, 'drift-git') },
       intervalMs,
       settings,
+      // The built-in rules always run; CompliancePolicy policies add their own.
+      compliance: async () => [
+        defaultCompliancePolicy,
+        ...(await policies.enabled('CompliancePolicy')),
+      ],
+      reportCompliance: (name, violations, at, ms) => {
+        if (name === defaultCompliancePolicy.metadata.name) return
+        policies.status.report('CompliancePolicy', name, {
+          status: violations > 0 ? 'violated' : 'ok',
+          lastEvalAt: at,
+          durationMs: ms,
+          violations,
+        })
+      },
     },
     now,
     logger,

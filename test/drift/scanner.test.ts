@@ -162,6 +162,56 @@ describe('the drift scanner', () => {
     expect(high.findings).toHaveLength(2)
   })
 
+  it('checks the CompliancePolicy policies of the store and reports their status', async () => {
+    const ns = (o: any) => ({ ...o, metadata: { ...o.metadata, namespace: 'team' } })
+    const dir = manifests('m4', [ns(deployment('team/api:2.0'))])
+    fc.api.seed(ns(deployment('team/api:2.0')))
+    const app = await start(dir, 'team')
+    const policy = {
+      apiVersion: 'vigil/v1',
+      kind: 'CompliancePolicy',
+      metadata: { name: 'house-rules' },
+      spec: {
+        rules: [
+          {
+            name: 'team-label',
+            severity: 'low',
+            match: { kinds: ['Deployment'] },
+            require: { path: '/metadata/labels/team', op: 'exists' },
+            message: 'every Deployment names its team',
+          },
+        ],
+      },
+    }
+    const created = await app.app.request('/api/v1/policies', {
+      method: 'POST',
+      headers: { ...app.headers, 'Content-Type': 'application/json' },
+      body: JSON.stringify(policy),
+    })
+    expect(created.status).toBe(201)
+    await until(
+      async () =>
+        (await findings(app, '?category=compliance')).findings.some(
+          (f) => f.policy === 'house-rules',
+        ),
+      'the violation',
+    )
+    const [v] = (await findings(app, '?category=compliance')).findings.filter(
+      (f) => f.policy === 'house-rules',
+    )
+    expect(v).toMatchObject({
+      rule: 'team-label',
+      severity: 'low',
+      resource: { kind: 'Deployment', name: 'api' },
+    })
+    const ui = (await (
+      await app.app.request('/ui/policies', { headers: app.headers })
+    ).json()) as any
+    const row = (ui.policies ?? ui).find((p: any) => p.name === 'house-rules')
+    // Its own Deployment, and the one an earlier test left in namespace shop of the same cluster.
+    expect(row).toMatchObject({ kind: 'CompliancePolicy', status: 'violated', violations: 2 })
+  })
+
   it('says why it cannot scan, and validates its parameters and access', async () => {
     t = await makeApp({ env: { VIGIL_DRIFT_PATHS: manifests('m3', [configMap('x')]) } })
     const loop = new AbortController()

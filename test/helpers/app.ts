@@ -22,6 +22,7 @@ import { AnomalyService, serviceOptions } from '../../src/anomaly/service.ts'
 import { registerDetectorMetrics } from '../../src/anomaly/metrics.ts'
 import { EventsService, registerEventsMetrics } from '../../src/events/index.ts'
 import { LogsService, registerLogsMetrics } from '../../src/logs/index.ts'
+import { PolicyService } from '../../src/policy/index.ts'
 
 /** TestApp is an app with everything a test wants to look at. */
 export interface TestApp {
@@ -40,6 +41,7 @@ export interface TestApp {
   events: EventsService
   anomalies: AnomalyService
   drift: DriftScanner
+  policies: PolicyService
   /** An Authorization header with every permission, for tests that are not about access. */
   headers: Record<string, string>
   dir: string
@@ -104,6 +106,7 @@ export async function makeApp(
         logger,
         registerDetectorMetrics(metrics.registry),
       )
+  const policies = new PolicyService(db.client, now)
   const drift = driftScanner(
     config,
     db,
@@ -111,11 +114,13 @@ export async function makeApp(
     logger,
     bus,
     metrics.registry,
+    policies,
     options.connect ?? (() => Promise.reject(new Error('no cluster in this test'))),
   )
   const app = createApp({
     anomalies,
     drift,
+    policies,
     bus,
     logs,
     logsReport,
@@ -159,6 +164,7 @@ export async function makeApp(
     events,
     anomalies,
     drift,
+    policies,
     dir,
     close() {
       db.close()
