@@ -14,6 +14,7 @@ import type { MetricsEngine } from './metrics/engine.ts'
 import type { EngineMetrics } from './metrics/metrics.ts'
 import type { Logger } from './obs/logger.ts'
 import type { Metrics } from './obs/metrics.ts'
+import type { Notifier } from './notify/notifier.ts'
 import type { Lifecycle } from './system/status.ts'
 
 /** AppDeps is everything the app needs from outside; tests pass their own. */
@@ -32,6 +33,7 @@ export interface AppDeps {
   logsReport: LogsMetrics
   events: EventsService
   anomalies: AnomalyService
+  notifier: Notifier
   startedAt: number
   now: () => number
 }

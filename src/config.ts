@@ -50,6 +50,19 @@ export interface Config {
     maxSeries: number
     retentionMs: number
   }
+  publicUrl: string | undefined
+  secretKey: string | undefined
+  notify: {
+    file: string | undefined
+    timeoutMs: number
+    maxAttempts: number
+    backoffMs: number
+    backoffMaxMs: number
+    breakerThreshold: number
+    breakerCooldownMs: number
+    repeatIntervalMs: number
+    retentionMs: number
+  }
   configFile: string | undefined
 }
 
@@ -137,6 +150,19 @@ export function loadConfig(
       maxSeries: parsed.anomalyMaxSeries as number,
       retentionMs: parsed.anomalyRetention as number,
     },
+    publicUrl: parsed.publicUrl as string | undefined,
+    secretKey: parsed.secretKey as string | undefined,
+    notify: {
+      file: parsed.notifyFile as string | undefined,
+      timeoutMs: parsed.notifyTimeout as number,
+      maxAttempts: parsed.notifyMaxAttempts as number,
+      backoffMs: parsed.notifyBackoff as number,
+      backoffMaxMs: parsed.notifyBackoffMax as number,
+      breakerThreshold: parsed.notifyBreakerThreshold as number,
+      breakerCooldownMs: parsed.notifyBreakerCooldown as number,
+      repeatIntervalMs: parsed.notifyRepeatInterval as number,
+      retentionMs: parsed.notifyRetention as number,
+    },
     configFile,
   }
 }
@@ -192,5 +218,6 @@ export function redactedConfig(config: Config): Record<string, unknown> {
     dbAuthToken: config.dbAuthToken ? '***' : undefined,
     adminPassword: config.adminPassword ? '***' : undefined,
     metricsToken: config.metricsToken ? '***' : undefined,
+    secretKey: config.secretKey ? '***' : undefined,
   }
 }

@@ -21,6 +21,7 @@ import { LogsService, logsTask, registerLogsMetrics } from '../logs/index.ts'
 import { MetricsEngine } from '../metrics/engine.ts'
 import { registerMetricsMetrics } from '../metrics/metrics.ts'
 import { createMetrics } from '../obs/metrics.ts'
+import { createNotifier } from '../notify/index.ts'
 import { runtime, serve, type Server } from '../runtime/index.ts'
 import type { Lifecycle } from '../system/index.ts'
 import { VERSION } from '../version.ts'
@@ -113,10 +114,12 @@ export async function start(
     logger,
     registerDetectorMetrics(metrics.registry),
   )
+  const notifier = createNotifier(db.client, config, metrics.registry, logger, now)
   const loops = new AbortController()
   const background = Promise.all([
     metricsEngine.run(loops.signal),
     anomalies.run(loops.signal),
+    notifier.run(loops.signal),
     runRecordTasks(
       [logsTask(logs, metricsEngine), eventsTask(events, metricsEngine)],
       loops.signal,
@@ -139,6 +142,7 @@ export async function start(
     logsReport,
     events,
     anomalies,
+    notifier,
     startedAt,
     now,
   })

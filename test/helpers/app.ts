@@ -19,6 +19,7 @@ import { AnomalyService, serviceOptions } from '../../src/anomaly/service.ts'
 import { registerDetectorMetrics } from '../../src/anomaly/metrics.ts'
 import { EventsService, registerEventsMetrics } from '../../src/events/index.ts'
 import { LogsService, registerLogsMetrics } from '../../src/logs/index.ts'
+import { createNotifier, type Notifier } from '../../src/notify/index.ts'
 
 /** TestApp is an app with everything a test wants to look at. */
 export interface TestApp {
@@ -36,6 +37,7 @@ export interface TestApp {
   logs: LogsService
   events: EventsService
   anomalies: AnomalyService
+  notifier: Notifier
   /** An Authorization header with every permission, for tests that are not about access. */
   headers: Record<string, string>
   dir: string
@@ -94,8 +96,10 @@ export async function makeApp(
         logger,
         registerDetectorMetrics(metrics.registry),
       )
+  const notifier = createNotifier(db.client, config, metrics.registry, logger, now)
   const app = createApp({
     anomalies,
+    notifier,
     bus,
     logs,
     logsReport,
@@ -138,6 +142,7 @@ export async function makeApp(
     logs,
     events,
     anomalies,
+    notifier,
     dir,
     close() {
       db.close()
