@@ -98,7 +98,8 @@ const finalCodes = new Set(['EAUTH', 'EENVELOPE', 'EMESSAGE'])
 function classify(err: unknown): SendResult {
   const e = err as { code?: string; responseCode?: number; message?: string }
   const status = typeof e.responseCode === 'number' ? e.responseCode : undefined
-  const final = (status !== undefined && status >= 500) || finalCodes.has(e.code ?? '')
+  // The SMTP reply decides when there is one (4xx temporary, 5xx permanent); else the kind.
+  const final = status !== undefined ? status >= 500 : finalCodes.has(e.code ?? '')
   return {
     ok: false,
     retry: !final,
