@@ -79,7 +79,9 @@ export async function startSmtp(options: {
     let mode: 'command' | 'data' | 'auth-user' | 'auth-pass' = 'command'
     let data: string[] = []
     let pendingUser = ''
-    const say = (line: string) => socket.write(`${line}\r\n`)
+    const say = (line: string): undefined => {
+      socket.write(`${line}\r\n`)
+    }
     if (!tls) say('220 test-smtp ready')
     const onData = (chunk: Buffer) => {
       buffer += chunk.toString('utf8')
