@@ -200,4 +200,23 @@ describe('delivery', () => {
     })
     expect(result).toEqual({ keys: [], unknownChannels: ['nope'] })
   })
+
+  it('reminds an unacknowledged incident every repeat interval and stops on acknowledge', async () => {
+    await setup({ VIGIL_NOTIFY_REPEAT_INTERVAL: '300ms' })
+    await trigger()
+    await until(() => receiver.hits.some((h) => JSON.parse(h.body).event === 'repeat'), 5000)
+    await t.notifier.enqueue({
+      event: 'acknowledged',
+      incident: { ...incident(), status: 'acknowledged', acknowledgedAt: Date.now() },
+      channels: ['hook'],
+    })
+    await until(() => receiver.hits.some((h) => JSON.parse(h.body).event === 'acknowledged'))
+    const seen = receiver.hits.length
+    await Bun.sleep(1500)
+    expect(receiver.hits).toHaveLength(seen)
+    const events = (await log()).map((n) => n.event)
+    expect(events[0]).toBe('triggered')
+    expect(events).toContain('repeat')
+    expect(events.at(-1)).toBe('acknowledged')
+  })
 })
