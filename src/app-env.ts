@@ -16,6 +16,7 @@ import type { EngineMetrics } from './metrics/metrics.ts'
 import type { Logger } from './obs/logger.ts'
 import type { Metrics } from './obs/metrics.ts'
 import type { PolicyService } from './policy/service.ts'
+import type { Notifier } from './notify/notifier.ts'
 import type { Lifecycle } from './system/status.ts'
 
 /** AppDeps is everything the app needs from outside; tests pass their own. */
@@ -36,6 +37,7 @@ export interface AppDeps {
   anomalies: AnomalyService
   drift: DriftScanner
   policies: PolicyService
+  notifier: Notifier
   startedAt: number
   now: () => number
 }

@@ -28,6 +28,7 @@ import { metricsRoutes } from './metrics/routes.ts'
 import { PayloadTooLargeError } from './errors.ts'
 import { handleError } from './http/errors.ts'
 import { notFound } from './http/not-found.tsx'
+import { notifyRoutes } from './notify/index.ts'
 import { securityHeaders } from './http/security-headers.ts'
 import { staticRoutes } from './http/static.ts'
 import { observeHttp } from './obs/http.ts'
@@ -73,6 +74,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/', eventsRoutes)
   app.route('/', anomalyRoutes)
   app.route('/', driftRoutes)
+  app.route('/', notifyRoutes)
   app.route('/', plainRoutes)
   app.route('/', metricsPageRoutes)
   app.route('/', logsPageRoutes)

@@ -97,3 +97,10 @@ export const paths = z
   .transform((value) =>
     (Array.isArray(value) ? value : value.split(',')).map((p) => p.trim()).filter((p) => p !== ''),
   )
+/** secretKey is a 32-byte key as 64 hex digits or base64. */
+export const secretKey = z
+  .string()
+  .trim()
+  .regex(/^([0-9a-fA-F]{64}|[A-Za-z0-9+/_-]{43}=?)$/, {
+    error: 'must be 32 bytes as 64 hex digits or base64 (openssl rand -hex 32)',
+  })

@@ -12,6 +12,7 @@ import {
   host,
   paths,
   port,
+  secretKey,
   selectors,
   size,
 } from './config-schemas.ts'
@@ -356,15 +357,7 @@ export const settings = {
     file: 'drift_paths',
     default: undefined,
     doc: 'Comma-separated files or directories of Kubernetes manifests: the desired state drift is checked against.',
-    schema: z
-      .string()
-      .transform((s) =>
-        s
-          .split(',')
-          .map((p) => p.trim())
-          .filter(Boolean),
-      )
-      .optional(),
+    schema: paths.optional(),
   },
   driftGitUrl: {
     env: 'VIGIL_DRIFT_GIT_URL',
@@ -434,6 +427,98 @@ export const settings = {
     default: '10s',
     doc: 'How often the policy files are checked for changes (size and mtime); 0: only at start.',
     schema: duration(0, 86_400_000),
+  },
+  publicUrl: {
+    env: 'VIGIL_PUBLIC_URL',
+    flag: 'public-url',
+    file: 'public_url',
+    default: undefined,
+    doc: 'The URL people reach vigil at (`https://vigil.example.com`); notifications link to incidents under it.',
+    schema: z
+      .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+      .max(2000, { error: 'must be at most 2000 characters' })
+      .optional(),
+  },
+  secretKey: {
+    env: 'VIGIL_SECRET_KEY',
+    flag: 'secret-key',
+    file: 'secret_key',
+    default: undefined,
+    doc: 'Key that encrypts channel secrets at rest: 32 bytes as 64 hex digits or base64. None: `<data dir>/secret.key`, generated (0600).',
+    secret: true,
+    schema: secretKey.optional(),
+  },
+  notifyFile: {
+    env: 'VIGIL_NOTIFY_FILE',
+    flag: 'notify-file',
+    file: 'notify_file',
+    default: undefined,
+    doc: 'YAML file with read-only notification channels and the routing list (see Notifications).',
+    schema: z.string().trim().min(1, { error: 'must not be empty' }).optional(),
+  },
+  notifyTimeout: {
+    env: 'VIGIL_NOTIFY_TIMEOUT',
+    flag: 'notify-timeout',
+    file: 'notify_timeout',
+    default: '10s',
+    doc: 'Longest one delivery attempt may take before it counts as failed and is retried.',
+    schema: duration(100, 120_000),
+  },
+  notifyMaxAttempts: {
+    env: 'VIGIL_NOTIFY_MAX_ATTEMPTS',
+    flag: 'notify-max-attempts',
+    file: 'notify_max_attempts',
+    default: '12',
+    doc: 'Attempts per notification before it is marked failed.',
+    schema: count(1, 1000),
+  },
+  notifyBackoff: {
+    env: 'VIGIL_NOTIFY_BACKOFF',
+    flag: 'notify-backoff',
+    file: 'notify_backoff',
+    default: '1s',
+    doc: 'Wait after the first failed attempt; it doubles with each failure (with jitter) up to VIGIL_NOTIFY_BACKOFF_MAX.',
+    schema: duration(10, 600_000),
+  },
+  notifyBackoffMax: {
+    env: 'VIGIL_NOTIFY_BACKOFF_MAX',
+    flag: 'notify-backoff-max',
+    file: 'notify_backoff_max',
+    default: '5m',
+    doc: 'Longest wait between two attempts (a longer Retry-After is still honoured).',
+    schema: duration(10, 86_400_000),
+  },
+  notifyBreakerThreshold: {
+    env: 'VIGIL_NOTIFY_BREAKER_THRESHOLD',
+    flag: 'notify-breaker-threshold',
+    file: 'notify_breaker_threshold',
+    default: '5',
+    doc: "Consecutive retryable failures that open a channel's circuit breaker.",
+    schema: count(1, 1000),
+  },
+  notifyBreakerCooldown: {
+    env: 'VIGIL_NOTIFY_BREAKER_COOLDOWN',
+    flag: 'notify-breaker-cooldown',
+    file: 'notify_breaker_cooldown',
+    default: '1m',
+    doc: 'How long an open breaker holds a channel before one probe is let through.',
+    schema: duration(100, 3_600_000),
+  },
+  notifyRepeatInterval: {
+    env: 'VIGIL_NOTIFY_REPEAT_INTERVAL',
+    flag: 'notify-repeat-interval',
+    file: 'notify_repeat_interval',
+    default: '4h',
+    doc: 'Remind the channels of an incident not yet acknowledged this often (routes may override). 0: never.',
+    schema: duration(0, 30 * 86_400_000),
+  },
+  notifyRetention: {
+    env: 'VIGIL_NOTIFY_RETENTION',
+    flag: 'notify-retention',
+    file: 'notify_retention',
+    default: '30d',
+    doc: 'How long delivered and failed notifications and their delivery log are kept.',
+    schema: duration(3_600_000, 3650 * 86_400_000),
   },
 } satisfies Record<string, Setting>
 

@@ -59,6 +59,19 @@ export interface Config {
     settings: DriftSettings
   }
   policy: { paths: string[]; reloadIntervalMs: number }
+  publicUrl: string | undefined
+  secretKey: string | undefined
+  notify: {
+    file: string | undefined
+    timeoutMs: number
+    maxAttempts: number
+    backoffMs: number
+    backoffMaxMs: number
+    breakerThreshold: number
+    breakerCooldownMs: number
+    repeatIntervalMs: number
+    retentionMs: number
+  }
   configFile: string | undefined
 }
 
@@ -192,6 +205,19 @@ export function loadConfig(
       paths: (parsed.policyPaths as string[] | undefined) ?? [],
       reloadIntervalMs: parsed.policyReloadInterval as number,
     },
+    publicUrl: parsed.publicUrl as string | undefined,
+    secretKey: parsed.secretKey as string | undefined,
+    notify: {
+      file: parsed.notifyFile as string | undefined,
+      timeoutMs: parsed.notifyTimeout as number,
+      maxAttempts: parsed.notifyMaxAttempts as number,
+      backoffMs: parsed.notifyBackoff as number,
+      backoffMaxMs: parsed.notifyBackoffMax as number,
+      breakerThreshold: parsed.notifyBreakerThreshold as number,
+      breakerCooldownMs: parsed.notifyBreakerCooldown as number,
+      repeatIntervalMs: parsed.notifyRepeatInterval as number,
+      retentionMs: parsed.notifyRetention as number,
+    },
     configFile,
   }
 }
@@ -272,5 +298,6 @@ export function redactedConfig(config: Config): Record<string, unknown> {
         url: config.drift.git.url.replace(/\/\/[^@/]*@/, '//***@'),
       },
     },
+    secretKey: config.secretKey ? '***' : undefined,
   }
 }

@@ -1,6 +1,6 @@
 /**
  * `npm test`: the whole suite, in the order a reviewer would want it to fail fast.
- *   1. prerequisites: promtool (Debian `prometheus`) and Chromium (Debian `chromium`), installed
+ *   1. prerequisites: promtool (Debian `prometheus`), openssl and Chromium (Debian `chromium`), installed
  *      with apt-get when missing and we are root (set VIGIL_TEST_NO_INSTALL=1 to forbid that);
  *   2. type check (tsc) and formatting (prettier --check);
  *   3. the host binary, rebuilt from the current source for the end-to-end tests;
@@ -37,6 +37,7 @@ function which(command: string): boolean {
 const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 const missing = [
   ...(which('promtool') ? [] : ['prometheus']),
+  ...(which('openssl') ? [] : ['openssl']),
   ...(existsSync(chromium) ? [] : ['chromium']),
 ]
 if (missing.length > 0) {

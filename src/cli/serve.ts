@@ -23,6 +23,7 @@ import { MetricsEngine } from '../metrics/engine.ts'
 import { registerMetricsMetrics } from '../metrics/metrics.ts'
 import { createMetrics } from '../obs/metrics.ts'
 import { PolicyFileLoader, PolicyService } from '../policy/index.ts'
+import { createNotifier } from '../notify/index.ts'
 import { runtime, serve, type Server } from '../runtime/index.ts'
 import type { Lifecycle } from '../system/index.ts'
 import { VERSION } from '../version.ts'
@@ -121,12 +122,14 @@ export async function start(
   // Invalid policy files are reported (log, /ui/policies) and do not stop the server. Loading
   // with no paths still runs: it removes file policies whose paths are no longer configured.
   await policyFiles.load()
+  const notifier = createNotifier(db.client, config, metrics.registry, logger, now)
   const loops = new AbortController()
   const background = Promise.all([
     drift.run(loops.signal),
     policyFiles.run(loops.signal, config.policy.reloadIntervalMs),
     metricsEngine.run(loops.signal),
     anomalies.run(loops.signal),
+    notifier.run(loops.signal),
     runRecordTasks(
       [logsTask(logs, metricsEngine), eventsTask(events, metricsEngine)],
       loops.signal,
@@ -151,6 +154,7 @@ export async function start(
     anomalies,
     drift,
     policies,
+    notifier,
     startedAt,
     now,
   })

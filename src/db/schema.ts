@@ -329,3 +329,86 @@ export const policyVersions = sqliteTable(
   },
   (t) => [uniqueIndex('policy_versions_kind_name_version').on(t.kind, t.name, t.version)],
 )
+
+/**
+ * notifyChannels are the notification channels managed through the API (channels from the
+ * notify file live only in memory). `config` is JSON with every secret field sealed (AES-GCM).
+ */
+export const notifyChannels = sqliteTable('notify_channels', {
+  name: text('name').primaryKey(),
+  type: text('type').notNull(),
+  config: text('config').notNull(),
+  rateLimit: integer('rate_limit').notNull().default(0),
+  createdBy: text('created_by').notNull(),
+  createdAt: integer('created_at').notNull(),
+  updatedAt: integer('updated_at').notNull(),
+})
+
+/**
+ * notifyOutbox holds one row per (event, channel) until it is delivered or fails for good; `key`
+ * is the idempotency key. A sender claims due rows by setting `lease_until`; a row whose lease
+ * ran out (the sender died) is due again.
+ */
+export const notifyOutbox = sqliteTable(
+  'notify_outbox',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    key: text('key').notNull().unique(),
+    incidentId: text('incident_id').notNull(),
+    event: text('event').notNull(),
+    channel: text('channel').notNull(),
+    payload: text('payload').notNull(),
+    status: text('status').notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: integer('next_attempt_at').notNull(),
+    leaseUntil: integer('lease_until'),
+    lastError: text('last_error'),
+    lastStatus: integer('last_status'),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+    deliveredAt: integer('delivered_at'),
+  },
+  (t) => [
+    index('notify_outbox_due').on(t.status, t.nextAttemptAt),
+    index('notify_outbox_incident').on(t.incidentId, t.id),
+  ],
+)
+
+/** notifyAttempts is the delivery log: one row per attempt, with its outcome and duration. */
+export const notifyAttempts = sqliteTable(
+  'notify_attempts',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    outboxId: integer('outbox_id').notNull(),
+    incidentId: text('incident_id').notNull(),
+    channel: text('channel').notNull(),
+    attempt: integer('attempt').notNull(),
+    startedAt: integer('started_at').notNull(),
+    durationMs: integer('duration_ms').notNull(),
+    outcome: text('outcome').notNull(),
+    status: integer('status'),
+    error: text('error'),
+  },
+  (t) => [
+    index('notify_attempts_outbox').on(t.outboxId, t.id),
+    index('notify_attempts_incident').on(t.incidentId),
+  ],
+)
+
+/**
+ * notifyIncidents remembers open incidents that repeat: the last snapshot, the channels it went
+ * to and when the next reminder is due; deleted on acknowledge or resolve.
+ */
+export const notifyIncidents = sqliteTable(
+  'notify_incidents',
+  {
+    incidentId: text('incident_id').primaryKey(),
+    snapshot: text('snapshot').notNull(),
+    channels: text('channels').notNull(),
+    repeatIntervalMs: integer('repeat_interval_ms').notNull(),
+    nextRepeatAt: integer('next_repeat_at').notNull(),
+    repeats: integer('repeats').notNull().default(0),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [index('notify_incidents_due').on(t.nextRepeatAt)],
+)

@@ -23,6 +23,7 @@ import { registerDetectorMetrics } from '../../src/anomaly/metrics.ts'
 import { EventsService, registerEventsMetrics } from '../../src/events/index.ts'
 import { LogsService, registerLogsMetrics } from '../../src/logs/index.ts'
 import { PolicyService } from '../../src/policy/index.ts'
+import { createNotifier, type Notifier } from '../../src/notify/index.ts'
 
 /** TestApp is an app with everything a test wants to look at. */
 export interface TestApp {
@@ -42,6 +43,7 @@ export interface TestApp {
   anomalies: AnomalyService
   drift: DriftScanner
   policies: PolicyService
+  notifier: Notifier
   /** An Authorization header with every permission, for tests that are not about access. */
   headers: Record<string, string>
   dir: string
@@ -117,10 +119,12 @@ export async function makeApp(
     policies,
     options.connect ?? (() => Promise.reject(new Error('no cluster in this test'))),
   )
+  const notifier = createNotifier(db.client, config, metrics.registry, logger, now)
   const app = createApp({
     anomalies,
     drift,
     policies,
+    notifier,
     bus,
     logs,
     logsReport,
@@ -165,6 +169,7 @@ export async function makeApp(
     anomalies,
     drift,
     policies,
+    notifier,
     dir,
     close() {
       db.close()
