@@ -212,6 +212,45 @@ describe('the drift scanner', () => {
     expect(row).toMatchObject({ kind: 'CompliancePolicy', status: 'violated', violations: 2 })
   })
 
+  it('takes the desired state from a git repository and records its revision on findings', async () => {
+    const repo = join(fc.dir, 'repo')
+    mkdirSync(join(repo, 'deploy'), { recursive: true })
+    writeFileSync(
+      join(repo, 'deploy', 'cm.yaml'),
+      JSON.stringify({ ...configMap('info'), metadata: { name: 'from-git', namespace: 'gitns' } }),
+    )
+    const git = (...args: string[]) =>
+      Bun.spawnSync(['git', ...args], {
+        cwd: repo,
+        env: {
+          ...process.env,
+          GIT_AUTHOR_NAME: 't',
+          GIT_AUTHOR_EMAIL: 't@x',
+          GIT_COMMITTER_NAME: 't',
+          GIT_COMMITTER_EMAIL: 't@x',
+        },
+      })
+        .stdout.toString()
+        .trim()
+    git('init', '-q', '-b', 'main')
+    git('add', '.')
+    git('commit', '-q', '-m', 'desired')
+    const revision = git('rev-parse', 'HEAD')
+    fc.api.seed({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'gitns' } })
+    t = await makeApp({
+      env: { VIGIL_DRIFT_GIT_URL: repo, VIGIL_DRIFT_GIT_PATH: 'deploy' },
+      connect: async () => (cluster = await connectCluster(fc.settings('gitns.yaml'))),
+    })
+    const loop = new AbortController()
+    loops.push(loop)
+    void t.drift.run(loop.signal)
+    await until(async () => (await findings(t!)).scanner.state === 'ok', 'the first scan')
+    const { findings: list, scanner } = await findings(t, '?category=drift')
+    expect(scanner.revision).toBe(revision)
+    const missing = list.find((f) => f.resource.name === 'from-git')
+    expect(missing).toMatchObject({ type: 'missing', revision })
+  })
+
   it('says why it cannot scan, and validates its parameters and access', async () => {
     t = await makeApp({ env: { VIGIL_DRIFT_PATHS: manifests('m3', [configMap('x')]) } })
     const loop = new AbortController()
