@@ -78,8 +78,8 @@ export interface AnomalyQuery {
 
 /** AnomalyService scores samples as they become durable and keeps the anomalies. */
 export class AnomalyService {
-  /** The state of each series seen: null for one that is not scored. */
-  private readonly states = new Map<number, SeriesState | null>()
+  /** The state of each series seen, by series id (ids are small and dense): null when not scored. */
+  private readonly states: (SeriesState | null | undefined)[] = []
   private scoredSeries = 0
   private queue: SampleBatch[] = []
   private queued = 0
@@ -177,7 +177,7 @@ export class AnomalyService {
     let points = 0
     for (let i = 0; i < count; i++) {
       const id = triples[i * 3]!
-      const state = this.states.get(id)
+      const state = this.states[id]
       if (!state) continue
       points++
       const t = triples[i * 3 + 1]!
@@ -211,13 +211,13 @@ export class AnomalyService {
     const { triples, count } = batch
     for (let i = 0; i < count; i++) {
       const id = triples[i * 3]!
-      if (!this.states.has(id) && !first.has(id)) first.set(id, triples[i * 3 + 1]!)
+      if (this.states[id] === undefined && !first.has(id)) first.set(id, triples[i * 3 + 1]!)
     }
     if (first.size === 0) return
     const warming: number[] = []
     for (const id of first.keys()) {
       const state = this.selected(id) ? this.stateFor(id) : null
-      this.states.set(id, state)
+      this.states[id] = state
       if (state) warming.push(id)
     }
     for (let i = 0; i < warming.length; i += 500) {
@@ -225,7 +225,7 @@ export class AnomalyService {
       const end = Math.max(...ids.map((id) => first.get(id)!))
       const history = await this.engine.selectIds(ids, end - this.options.warmHistoryMs, end)
       for (const [id, h] of history) {
-        warm(this.states.get(id)!, h.ts, h.vs, first.get(id)!, this.options.warmPoints)
+        warm(this.states[id]!, h.ts, h.vs, first.get(id)!, this.options.warmPoints)
       }
     }
   }

@@ -140,6 +140,23 @@ if (!args.quick) {
   console.log(
     `throughput: ${(rates[runs >> 1]! / 1e6).toFixed(2)} M points/s (median of ${runs} runs over ${points} points, one core)`,
   )
+  // Many series interleaved, as the server scores a scrape: every point touches another state.
+  {
+    const width = 10_000
+    const file = data.reduce((a, b) => (a.values.length >= b.values.length ? a : b))
+    const states = Array.from({ length: width }, () => createSeries(options))
+    const rounds = Math.min(file.values.length, Math.ceil(2_000_000 / width))
+    const start = performance.now()
+    let sum = 0
+    for (let r = 0; r < rounds; r++)
+      for (let k = 0; k < width; k++)
+        sum += detect(states[k]!, file.timestamps[r]!, file.values[r]! + k).score
+    if (Number.isNaN(sum)) throw new Error('a score was NaN')
+    const rate = (rounds * width) / ((performance.now() - start) / 1000)
+    console.log(
+      `throughput: ${(rate / 1e6).toFixed(2)} M points/s over ${width.toLocaleString('en-US')} series interleaved (state out of cache)`,
+    )
+  }
   const one = createSeries(options)
   console.log(`state: ${stateBytes(one)} bytes per series (8 a field, 4 a Float32Array slot)`)
   Bun.gc(true)
