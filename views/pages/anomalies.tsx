@@ -7,6 +7,7 @@ import { severities } from '../../src/anomaly/severity.ts'
 import type { StoredAnomaly } from '../../src/anomaly/store.ts'
 import { AnomalyItems } from '../partials/anomaly-items.tsx'
 import { RangeSelect } from '../partials/range-select.tsx'
+import { FilterSubmit, filterUrl } from '../partials/filters.tsx'
 
 /** AnomaliesView is the state the page shows, read from the URL. */
 export interface AnomaliesView {
@@ -17,10 +18,7 @@ export interface AnomaliesView {
 
 /** anomaliesUrl is the page's URL for a view, leaving out empty filters. */
 export function anomaliesUrl(view: AnomaliesView, extra: Record<string, string> = {}): string {
-  const params = new URLSearchParams()
-  for (const [k, v] of Object.entries({ ...view, ...extra })) if (v) params.set(k, v)
-  const text = params.toString()
-  return text ? `/dashboard/anomalies?${text}` : '/dashboard/anomalies'
+  return filterUrl('/dashboard/anomalies', view, extra)
 }
 
 /** AnomaliesPage renders the filters, the detector's status line and the list. */
@@ -63,14 +61,7 @@ export function AnomaliesPage(props: {
             </select>
           </label>
           <RangeSelect label="Since" name="since" value={v.since} />
-          <button type="submit" class="primary">
-            Show
-          </button>
-          {props.error ? (
-            <p class="error form-error" role="alert">
-              {props.error}
-            </p>
-          ) : null}
+          <FilterSubmit error={props.error} />
         </form>
       </section>
       <section class="panel">

@@ -8,6 +8,7 @@ import type { StoredFinding } from '../../src/drift/findings-store.ts'
 import type { DriftStatus } from '../../src/drift/scanner.ts'
 import { severities } from '../../src/drift/types.ts'
 import { FindingItems } from '../partials/finding-items.tsx'
+import { FilterSubmit, filterUrl } from '../partials/filters.tsx'
 
 /** DriftView is the state the page shows, read from the URL. */
 export interface DriftView {
@@ -19,10 +20,7 @@ export interface DriftView {
 
 /** driftUrl is the page's URL for a view, leaving out empty filters. */
 export function driftUrl(view: DriftView, extra: Record<string, string> = {}): string {
-  const params = new URLSearchParams()
-  for (const [k, v] of Object.entries({ ...view, ...extra })) if (v) params.set(k, v)
-  const text = params.toString()
-  return text ? `/dashboard/drift?${text}` : '/dashboard/drift'
+  return filterUrl('/dashboard/drift', view, extra)
 }
 
 function statusLine(s: DriftStatus): string {
@@ -73,14 +71,7 @@ export function DriftPage(props: {
             Namespace
             <input name="namespace" value={v.namespace} maxlength={253} placeholder="any" />
           </label>
-          <button type="submit" class="primary">
-            Show
-          </button>
-          {props.error ? (
-            <p class="error form-error" role="alert">
-              {props.error}
-            </p>
-          ) : null}
+          <FilterSubmit error={props.error} />
         </form>
       </section>
       <section class="panel">

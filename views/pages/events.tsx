@@ -6,6 +6,7 @@
 import { severities, type StoredEvent } from '../../src/events/types.ts'
 import { EventItems } from '../partials/event-items.tsx'
 import { RangeSelect } from '../partials/range-select.tsx'
+import { FilterSubmit, filterUrl } from '../partials/filters.tsx'
 
 /** EventsView is the state the page shows, read from the URL. */
 export interface EventsView {
@@ -17,10 +18,7 @@ export interface EventsView {
 
 /** eventsUrl is the page's URL for a view, leaving out empty filters. */
 export function eventsUrl(view: EventsView, extra: Record<string, string> = {}): string {
-  const params = new URLSearchParams()
-  for (const [k, v] of Object.entries({ ...view, ...extra })) if (v) params.set(k, v)
-  const text = params.toString()
-  return text ? `/dashboard/events?${text}` : '/dashboard/events'
+  return filterUrl('/dashboard/events', view, extra)
 }
 
 /** EventsPage renders the filters and the timeline. */
@@ -56,14 +54,7 @@ export function EventsPage(props: {
             </select>
           </label>
           <RangeSelect label="Since" name="since" value={v.since} />
-          <button type="submit" class="primary">
-            Show
-          </button>
-          {props.error ? (
-            <p class="error form-error" role="alert">
-              {props.error}
-            </p>
-          ) : null}
+          <FilterSubmit error={props.error} />
         </form>
       </section>
       <section class="panel">
