@@ -48,6 +48,9 @@ export interface DriftStatus {
   unserved: string[]
 }
 
+/** minScanGapMs is the least time between the starts of two scans. */
+const minScanGapMs = 200
+
 interface Desired {
   manifests: Manifest[]
   revision: string | null
@@ -73,6 +76,7 @@ export class DriftScanner {
   private wake: (() => void) | undefined
   private lastGit = -Infinity
   private lastDesired = -Infinity
+  private lastScanStart = -Infinity
   private readonly ledger: FindingsLedger
 
   constructor(
@@ -107,7 +111,13 @@ export class DriftScanner {
           this.logger.info('drift scanner connected', { ms: Math.round(performance.now() - t0) })
         }
         if (await this.refreshDesired()) await this.subscribe(reader)
-        if (this.dirty) await this.scan()
+        if (this.dirty) {
+          // A busy cluster sends a stream of watch events: one scan per burst, not per event.
+          const since = performance.now() - this.lastScanStart
+          if (since < minScanGapMs) await new Promise((r) => setTimeout(r, minScanGapMs - since))
+          this.lastScanStart = performance.now()
+          await this.scan()
+        }
         backoff = 1000
         await this.sleep(this.options.intervalMs, signal)
       } catch (err) {
