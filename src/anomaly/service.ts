@@ -142,6 +142,8 @@ export class AnomalyService {
         this.wake = done
         function done() {
           clearTimeout(timer)
+          // Once a second for the life of the process: a listener left behind each time would add up.
+          signal.removeEventListener('abort', done)
           resolve()
         }
       })

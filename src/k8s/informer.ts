@@ -180,9 +180,11 @@ class SharedInformer {
     const ms = backoffDelay(attempt, this.options.backoff)
     return new Promise((resolve) => {
       const timer = setTimeout(done, ms)
-      this.abort.signal.addEventListener('abort', done, { once: true })
+      const signal = this.abort.signal
+      signal.addEventListener('abort', done, { once: true })
       function done() {
         clearTimeout(timer)
+        signal.removeEventListener('abort', done)
         resolve()
       }
     })

@@ -372,16 +372,15 @@ export class MetricsEngine implements Querier {
       } catch (err) {
         this.logger.error('metrics background work failed', { err })
       }
-      await new Promise((resolve) => {
-        const timer = setTimeout(resolve, tickMs)
-        signal.addEventListener(
-          'abort',
-          () => {
-            clearTimeout(timer)
-            resolve(undefined)
-          },
-          { once: true },
-        )
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          clearTimeout(timer)
+          // Every tick for the life of the process: a listener left behind each time would add up.
+          signal.removeEventListener('abort', done)
+          resolve()
+        }
+        const timer = setTimeout(done, tickMs)
+        signal.addEventListener('abort', done, { once: true })
       })
     }
   }
