@@ -82,7 +82,8 @@ export const driftCommand: Command = {
     try {
       const cluster = await connectCluster(config.kube)
       try {
-        const resolved = await resolve(cluster, manifests)
+        const scope = config.drift.settings.scope
+        const resolved = await resolve(cluster, manifests, scope ? (scope.kinds ?? []) : [])
         const live = (await listAll(cluster, resolved.collections)) as Record<string, unknown>[]
         const findings = diff(manifests, live, { ...config.drift.settings, kinds: resolved.kinds })
         const summary =

@@ -38,13 +38,41 @@ export function kindsOf(manifests: readonly Manifest[]): { apiVersion: string; k
   return [...seen.values()]
 }
 
-/** resolve finds each kind's collection by discovery. */
+/**
+ * resolve finds by discovery the collection of each kind the manifests declare, and of each kind
+ * the scope names exactly (`Pod`, `apps/ReplicaSet`; globs only filter): those are watched too,
+ * for `unexpected` objects and compliance over what runs.
+ */
 export async function resolve(
   reader: ClusterReader,
   manifests: readonly Manifest[],
+  scopeKinds: readonly string[] = [],
 ): Promise<Resolved> {
   const out: Resolved = { collections: [], kinds: [], unserved: [] }
+  const exact = scopeKinds.filter((k) => !/[*?[]/.test(k))
+  if (exact.length > 0) {
+    const served = await reader.discover()
+    for (const name of exact) {
+      const [group, kind] = name.includes('/') ? name.split('/', 2) : [undefined, name]
+      const found = served.filter(
+        (r) =>
+          r.kind === kind &&
+          (group === undefined || r.group === group) &&
+          r.verbs.includes('watch'),
+      )
+      // The core group first, then the first group discovery lists (its preferred version).
+      const r = found.find((x) => x.group === '') ?? found[0]
+      if (!r) {
+        out.unserved.push(name)
+        continue
+      }
+      const apiVersion = r.group ? `${r.group}/${r.version}` : r.version
+      out.collections.push({ apiVersion, kind: r.kind, resource: r })
+      out.kinds.push({ group: r.group, kind: r.kind, namespaced: r.namespaced })
+    }
+  }
   for (const { apiVersion, kind } of kindsOf(manifests)) {
+    if (out.collections.some((c) => c.apiVersion === apiVersion && c.kind === kind)) continue
     try {
       const resource = await reader.resourceFor(apiVersion, kind)
       out.collections.push({ apiVersion, kind, resource })

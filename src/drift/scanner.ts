@@ -196,7 +196,12 @@ export class DriftScanner {
 
   /** subscribe watches the collections of the desired kinds (replacing earlier watches). */
   private async subscribe(reader: ClusterReader): Promise<void> {
-    const resolved = await resolve(reader, this.desired!.manifests)
+    const scope = this.options.settings.scope
+    const resolved = await resolve(
+      reader,
+      this.desired!.manifests,
+      scope ? (scope.kinds ?? []) : [],
+    )
     const before = (this.resolved?.collections ?? []).map((c) => `${c.apiVersion}/${c.kind}`).join()
     const after = resolved.collections.map((c) => `${c.apiVersion}/${c.kind}`).join()
     this.resolved = resolved

@@ -39,6 +39,7 @@ export async function startMeasured(
     .stdout.toString()
     .trim()
   const url = `http://127.0.0.1:${port}`
+  const spawnedAt = performance.now()
   const proc = Bun.spawn([binary, 'serve', '--port', String(port), '--listen', '127.0.0.1'], {
     cwd: dir,
     env,
@@ -46,5 +47,5 @@ export async function startMeasured(
     stderr: 'inherit',
   })
   await waitReady(`${url}/readyz`, 'vigil')
-  return { token, url, proc, auth: { Authorization: `Bearer ${token}` } }
+  return { token, url, proc, spawnedAt, auth: { Authorization: `Bearer ${token}` } }
 }

@@ -251,6 +251,45 @@ describe('the drift scanner', () => {
     expect(missing).toMatchObject({ type: 'missing', revision })
   })
 
+  it('watches the kinds the scope names: a stray Pod is unexpected, an owned one is not', async () => {
+    const dir = manifests('m5', [
+      { ...configMap('info'), metadata: { name: 'settings', namespace: 'pods' } },
+    ])
+    fc.api.seed({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'pods' } })
+    fc.api.seed({ ...configMap('info'), metadata: { name: 'settings', namespace: 'pods' } })
+    const pod = (name: string, owned: boolean) => ({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: {
+        name,
+        namespace: 'pods',
+        ...(owned
+          ? {
+              ownerReferences: [
+                { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'rs', uid: 'u1' },
+              ],
+            }
+          : {}),
+      },
+      spec: { containers: [{ name: 'c', image: 'busybox:1.36' }] },
+    })
+    fc.api.seed(pod('stray', false), pod('owned', true))
+    const settings = join(fc.dir, 'scope.yaml')
+    writeFileSync(settings, 'scope: {namespaces: [pods], kinds: [ConfigMap, Pod]}\n')
+    t = await makeApp({
+      env: { VIGIL_DRIFT_PATHS: dir, VIGIL_DRIFT_SETTINGS: settings },
+      connect: async () => (cluster = await connectCluster(fc.settings('pods.yaml'))),
+    })
+    const loop = new AbortController()
+    loops.push(loop)
+    void t.drift.run(loop.signal)
+    await until(async () => (await findings(t!)).scanner.state === 'ok', 'the first scan')
+    const drift = (await findings(t, '?category=drift')).findings
+    expect(drift.map((f) => [f.type, f.severity, f.resource.kind, f.resource.name])).toEqual([
+      ['unexpected', 'low', 'Pod', 'stray'],
+    ])
+  })
+
   it('says why it cannot scan, and validates its parameters and access', async () => {
     t = await makeApp({ env: { VIGIL_DRIFT_PATHS: manifests('m3', [configMap('x')]) } })
     const loop = new AbortController()
