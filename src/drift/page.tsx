@@ -52,7 +52,15 @@ export const driftPageRoutes = new Hono<AppEnv>().get(
     const nextUrl = page.next_cursor ? driftUrl(view, { cursor: page.next_cursor }) : undefined
     const code = error ? 400 : 200
     if (c.req.header('hx-request') === 'true' && cursor !== undefined) {
-      return c.html(<FindingItems findings={page.findings} nextUrl={nextUrl} error={error} />, code)
+      return c.html(
+        <FindingItems
+          findings={page.findings}
+          now={c.var.deps.now()}
+          nextUrl={nextUrl}
+          error={error}
+        />,
+        code,
+      )
     }
     return renderPage(
       c,
@@ -64,6 +72,7 @@ export const driftPageRoutes = new Hono<AppEnv>().get(
             view={view}
             scanner={c.var.deps.drift.status}
             findings={page.findings}
+            now={c.var.deps.now()}
             nextUrl={nextUrl}
             error={error}
           />

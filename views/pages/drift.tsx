@@ -52,6 +52,7 @@ export function DriftPage(props: {
   view: DriftView
   scanner: DriftStatus
   findings: StoredFinding[]
+  now: number
   nextUrl?: string | undefined
   error?: string | undefined
 }) {
@@ -81,7 +82,7 @@ export function DriftPage(props: {
           </p>
         ) : null}
         <ol class="timeline" id="findings">
-          <FindingItems findings={props.findings} nextUrl={props.nextUrl} />
+          <FindingItems findings={props.findings} now={props.now} nextUrl={props.nextUrl} />
         </ol>
       </section>
     </>

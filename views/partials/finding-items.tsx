@@ -5,6 +5,7 @@
  * owned elsewhere, the file and revision. The same items answer "load older".
  */
 import type { StoredFinding } from '../../src/drift/findings-store.ts'
+import { formatDuration } from '../../src/units.ts'
 import { LoadOlder } from './load-older.tsx'
 
 const shown = (v: unknown) =>
@@ -16,8 +17,9 @@ function resourceName(f: StoredFinding): string {
 }
 
 /** FindingItem renders one finding; every value is escaped text, never markup. */
-export function FindingItem(props: { finding: StoredFinding }) {
+export function FindingItem(props: { finding: StoredFinding; now: number }) {
   const f = props.finding
+  const age = formatDuration(Math.max(0, (f.resolvedAt ?? props.now) - f.firstSeen))
   const iso = new Date(f.firstSeen).toISOString()
   return (
     <li
@@ -40,7 +42,7 @@ export function FindingItem(props: { finding: StoredFinding }) {
                 : f.type === 'missing'
                   ? 'declared in git, not in the cluster'
                   : 'in the cluster, declared nowhere'}
-            {f.status === 'resolved' ? ' (resolved)' : ''}
+            {f.status === 'resolved' ? ` (resolved after ${age})` : ` (open ${age})`}
           </span>
         </summary>
         {f.diffs.length > 0 ? (
@@ -118,13 +120,14 @@ export function FindingItem(props: { finding: StoredFinding }) {
 /** FindingItems renders a page of findings and, when there are older ones, the button for them. */
 export function FindingItems(props: {
   findings: StoredFinding[]
+  now: number
   nextUrl?: string | undefined
   error?: string | undefined
 }) {
   return (
     <>
       {props.findings.map((finding) => (
-        <FindingItem finding={finding} />
+        <FindingItem finding={finding} now={props.now} />
       ))}
       <LoadOlder nextUrl={props.nextUrl} error={props.error} />
     </>
