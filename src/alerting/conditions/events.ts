@@ -3,7 +3,7 @@
  * attributes (values are globs), received in the rule's last evaluation interval. Such a rule
  * fires as a matching event arrives and resolves at the first evaluation that finds none in the
  * interval before it (`keep_firing_for` holds it longer). Groups are `source`, `kind` and
- * `subject`; `group_by` may also name attributes. The value is the count of matching events.
+ * `subject`; `group_by` picks among those, `severity` and the attributes. The value is the count of matching events.
  */
 import { globMatch } from '../../drift/pointer.ts'
 import { severities, type EventRecord } from '../../events/types.ts'
@@ -27,11 +27,19 @@ export function eventMatches(c: Condition<'events'>, e: EventRecord): boolean {
 }
 
 function labelsOf(e: EventRecord, groupBy: readonly string[] | undefined): Record<string, string> {
-  const labels: Record<string, string> = { source: e.source, kind: e.kind, subject: e.subject }
-  for (const name of groupBy ?? []) {
-    if (labels[name] !== undefined) continue
-    if (name === 'severity') labels.severity = e.severity
-    else if (e.attributes[name] !== undefined) labels[name] = attributeText(e.attributes[name])
+  if (groupBy === undefined) return { source: e.source, kind: e.kind, subject: e.subject }
+  const fields: Record<string, string> = {
+    source: e.source,
+    kind: e.kind,
+    subject: e.subject,
+    severity: e.severity,
+  }
+  const labels: Record<string, string> = {}
+  for (const name of groupBy) {
+    const v =
+      fields[name] ??
+      (e.attributes[name] === undefined ? undefined : attributeText(e.attributes[name]))
+    if (v !== undefined) labels[name] = v
   }
   return labels
 }
