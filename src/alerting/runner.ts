@@ -1,6 +1,6 @@
 /**
  * The rule evaluator: loads the enabled AlertRules (again on every policy change), evaluates each
- * on its interval and, debounced, as soon as a bus publication concerns it (samples of a metric
+ * on its interval and as soon as a bus publication concerns it (samples of a metric
  * its expression reads, anomalies, findings, events), runs the state machine and hands the alerts
  * to the sink. One rule's failure is that rule's `error` status; the others carry on.
  */
@@ -37,7 +37,10 @@ export interface RuleEvaluatorOptions {
   registry: Registry
   /** The interval of rules that set none (VIGIL_ALERT_INTERVAL). */
   intervalMs: number
-  /** How long a bus publication waits for others before the rule evaluates (ms). */
+  /**
+   * The least time between two evaluations a rule's bus publications cause (ms): the first
+   * evaluates at once, those in the next debounceMs make one more evaluation at its end.
+   */
   debounceMs?: number
 }
 
@@ -51,6 +54,8 @@ interface Loaded {
   states: Map<string, GroupState>
   timer: ReturnType<typeof setInterval> | undefined
   debounce: ReturnType<typeof setTimeout> | undefined
+  /** When a bus publication last made it evaluate (performance.now()). */
+  woke: number
   running: Promise<void> | undefined
   again: boolean
   removed: boolean
@@ -190,6 +195,7 @@ export class RuleEvaluator {
       states: new Map(),
       timer: undefined,
       debounce: undefined,
+      woke: -Infinity,
       running: undefined,
       again: false,
       removed: false,
@@ -236,8 +242,16 @@ export class RuleEvaluator {
           err: String(err),
         })
       }
-      if (relevant) this.request(r, this.debounceMs)
+      if (relevant) this.wake(r)
     }
+  }
+
+  /** wake evaluates a rule for a bus publication: at once, or at the end of the debounce. */
+  private wake(r: Loaded): void {
+    const wait = r.woke + this.debounceMs - performance.now()
+    if (wait > 0) return this.request(r, wait)
+    r.woke = performance.now()
+    this.request(r, 0)
   }
 
   /** request evaluates a rule after `delayMs`; a request while one runs runs once more after it. */
@@ -247,6 +261,7 @@ export class RuleEvaluator {
       if (r.debounce) return
       r.debounce = setTimeout(() => {
         r.debounce = undefined
+        r.woke = performance.now()
         this.request(r, 0)
       }, delayMs)
       return

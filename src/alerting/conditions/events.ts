@@ -3,7 +3,8 @@
  * attributes (values are globs), received in the rule's last evaluation interval. Such a rule
  * fires as a matching event arrives and resolves at the first evaluation that finds none in the
  * interval before it (`keep_firing_for` holds it longer). Groups are `source`, `kind` and
- * `subject`; `group_by` picks among those, `severity` and the attributes. The value is the count of matching events.
+ * `subject`; `group_by` picks among those, `severity` and the attributes. The value is the count
+ * of matching events.
  */
 import { globMatch } from '../../drift/pointer.ts'
 import { severities, type EventRecord } from '../../events/types.ts'
