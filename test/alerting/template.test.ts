@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'bun:test'
 import { fingerprintOf, groupLabels } from '../../src/alerting/fingerprint.ts'
+import { metricNames } from '../../src/alerting/conditions/expr.ts'
 import { formatValue, render } from '../../src/alerting/template.ts'
 
 const data = { value: 93.456789, labels: { host: 'web-1', zone: 'eu' } }
@@ -46,4 +47,22 @@ describe('fingerprintOf', () => {
     expect(groupLabels({ host: 'a', zone: 'eu' }, ['zone', 'absent'])).toEqual({ zone: 'eu' })
     expect(groupLabels({ host: 'a' }, undefined)).toEqual({ host: 'a' })
   })
+})
+
+describe('metricNames', () => {
+  it.each([
+    ['avg by (host) (node_cpu_usage_percent) > 90', ['node_cpu_usage_percent']],
+    [
+      'rate(http_requests_total[5m]) / rate(http_requests_count[5m])',
+      ['http_requests_total', 'http_requests_count'],
+    ],
+    ['{__name__="up", job="api"} == 0', ['up']],
+    ['{job="api"} == 0', undefined],
+  ])(
+    'metricNames(%j) is %j: the rule wakes on samples of those metrics (any when undefined)',
+    (expr, names) => {
+      const found = metricNames(expr)
+      expect(found === undefined ? undefined : [...found]).toEqual(names)
+    },
+  )
 })
