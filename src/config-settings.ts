@@ -428,6 +428,14 @@ export const settings = {
     doc: 'How often the policy files are checked for changes (size and mtime); 0: only at start.',
     schema: duration(0, 86_400_000),
   },
+  alertInterval: {
+    env: 'VIGIL_ALERT_INTERVAL',
+    flag: 'alert-interval',
+    file: 'alert_interval',
+    default: '15s',
+    doc: 'How often alert rules are evaluated when they set no `interval`; anomaly, drift, event and metric rules also evaluate as their data arrives.',
+    schema: duration(1_000, 86_400_000),
+  },
   publicUrl: {
     env: 'VIGIL_PUBLIC_URL',
     flag: 'public-url',

@@ -59,6 +59,7 @@ export interface Config {
     settings: DriftSettings
   }
   policy: { paths: string[]; reloadIntervalMs: number }
+  alerting: { intervalMs: number }
   publicUrl: string | undefined
   secretKey: string | undefined
   notify: {
@@ -204,6 +205,9 @@ export function loadConfig(
     policy: {
       paths: (parsed.policyPaths as string[] | undefined) ?? [],
       reloadIntervalMs: parsed.policyReloadInterval as number,
+    },
+    alerting: {
+      intervalMs: parsed.alertInterval as number,
     },
     publicUrl: parsed.publicUrl as string | undefined,
     secretKey: parsed.secretKey as string | undefined,

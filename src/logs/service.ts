@@ -18,10 +18,12 @@ import {
   deleteOverSize,
   moveFromWal,
   maxLogId,
+  countLines,
   selectLogs,
   selectServices,
 } from './store.ts'
-import type { LogLine, LogPage, LogQuery, ServiceSummary } from './types.ts'
+import type { LineCount } from './store.ts'
+import type { Level, LogLine, LogPage, LogQuery, ServiceSummary } from './types.ts'
 
 /** LogsOptions are the logs settings the service needs. */
 export interface LogsOptions {
@@ -148,6 +150,20 @@ export class LogsService {
   /** services lists every service with its line count, last line and 5-minute error rate. */
   services(): Promise<ServiceSummary[]> {
     return selectServices(this.client, this.now() - 300_000)
+  }
+
+  /**
+   * countLines counts the searchable lines at `minLevel` or above (all when absent) with ts in
+   * [since, until], by service (one service when named). Lines still in the WAL are not counted.
+   */
+  countLines(q: {
+    since: number
+    until: number
+    minLevel?: Level | undefined
+    service?: string | undefined
+  }): Promise<LineCount[]> {
+    const minRank = q.minLevel === undefined ? 0 : levelRank(q.minLevel)
+    return countLines(this.client, { ...q, minRank })
   }
 
   /** enforceRetention deletes lines past the retention and, over the size cap, the oldest. */

@@ -155,6 +155,25 @@ export async function selectServices(client: Client, since: number): Promise<Ser
   })
 }
 
+/** LineCount is how many lines one service logged in a window. */
+export interface LineCount {
+  service: string
+  lines: number
+}
+
+/** countLines counts lines with ts in [since, until] at `minRank` or above, by service. */
+export async function countLines(
+  client: Client,
+  q: { since: number; until: number; minRank: number; service?: string | undefined },
+): Promise<LineCount[]> {
+  const byService = q.service === undefined ? '' : ' AND service = ?'
+  const rows = await client.execute({
+    sql: `SELECT service, count(*) AS n FROM logs WHERE ts >= ? AND ts <= ? AND level >= ?${byService} GROUP BY service LIMIT 10000`,
+    args: [q.since, q.until, q.minRank, ...(q.service === undefined ? [] : [q.service])],
+  })
+  return rows.rows.map((r) => ({ service: String(r.service), lines: Number(r.n) }))
+}
+
 const deleteChunk = 5000
 
 /** deleteOlderThan removes lines with ts before `cutoff`, in small transactions; returns how many. */
