@@ -72,6 +72,7 @@ export interface Config {
     repeatIntervalMs: number
     retentionMs: number
   }
+  incidents: { autoResolve: boolean; reopenWindowMs: number; silenceMaxMs: number }
   configFile: string | undefined
 }
 
@@ -217,6 +218,11 @@ export function loadConfig(
       breakerCooldownMs: parsed.notifyBreakerCooldown as number,
       repeatIntervalMs: parsed.notifyRepeatInterval as number,
       retentionMs: parsed.notifyRetention as number,
+    },
+    incidents: {
+      autoResolve: parsed.incidentAutoResolve as boolean,
+      reopenWindowMs: parsed.incidentReopenWindow as number,
+      silenceMaxMs: parsed.silenceMaxDuration as number,
     },
     configFile,
   }
