@@ -9,6 +9,7 @@ import { requires } from '../auth/guard.ts'
 import { NotFoundError } from '../errors.ts'
 import { pageOf, readCursor } from '../http/page-cursor.ts'
 import { parseJson, parseQuery } from '../http/validate.ts'
+import { presentDelivery } from '../notify/index.ts'
 import { actInput, incidentId, listQuery, manualInput, noteInput } from './params.ts'
 import { presentEntry, presentIncident, presentSilence } from './present.ts'
 import { silenceInput } from './silences.ts'
@@ -78,7 +79,7 @@ export const incidentRoutes = new Hono<AppEnv>()
     return c.json({
       incident: presentIncident(incident),
       timeline: timeline.map(presentEntry),
-      deliveries,
+      deliveries: deliveries.map(presentDelivery),
     })
   })
   .post('/api/v1/incidents/:id/ack', requires('incidents:write'), async (c) =>

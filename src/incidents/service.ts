@@ -98,7 +98,7 @@ export class IncidentService implements AlertSink {
         }
         const entry = { at: t, actor, kind: 'triggered' as const, message: `${alert.rule} fired` }
         const id = await insertIncident(this.client, draft, { ...entry, details: valueOf(alert) })
-        await this.settle({ ...draft, id }, [], 'triggered', t)
+        await this.settle({ ...draft, id }, [], 'triggered', t, undefined, undefined, true)
         return
       }
       const before = action.incident
@@ -205,7 +205,7 @@ export class IncidentService implements AlertSink {
         kind: 'triggered',
         message,
       })
-      return this.settle({ ...draft, id }, [], 'triggered', t)
+      return this.settle({ ...draft, id }, [], 'triggered', t, undefined, undefined, true)
     })
   }
 
@@ -279,6 +279,7 @@ export class IncidentService implements AlertSink {
     t: number,
     before: Incident = next,
     silenceActor = 'system',
+    opened = false,
   ): Promise<Incident> {
     const silences = next.status === 'resolved' ? [] : await unexpiredSilences(this.client, t)
     const silence: Silence | undefined =
@@ -302,7 +303,8 @@ export class IncidentService implements AlertSink {
       })
       if (next.status === 'triggered') event ??= 'triggered'
     }
-    const kind: TimelineKind | undefined = entries.at(-1)?.kind
+    const kind: TimelineKind | undefined =
+      entries.at(-1)?.kind ?? (opened ? 'triggered' : undefined)
     if (entries.length > 0 || changed(before, next)) await saveIncident(this.client, next, entries)
     if (event && next.silenceId === null) await this.notify(next, event, t)
     if (kind) this.bus.publish('incidents', { incident: next, kind })
