@@ -8,7 +8,7 @@ import { auditRequest } from '../audit/record.ts'
 import { requires } from '../auth/guard.ts'
 import { NotFoundError } from '../errors.ts'
 import { pageOf, readCursor } from '../http/page-cursor.ts'
-import { parseJson, parseQuery } from '../http/validate.ts'
+import { parseJson, parseQuery, parseText } from '../http/validate.ts'
 import { presentDelivery } from '../notify/index.ts'
 import { actInput, incidentId, listQuery, manualInput, noteInput } from './params.ts'
 import { presentEntry, presentIncident, presentSilence } from './present.ts'
@@ -116,8 +116,9 @@ export const incidentRoutes = new Hono<AppEnv>()
 
 async function act(c: Context<AppEnv>, action: 'acknowledge' | 'resolve') {
   const id = pathId(c, 'incident')
-  const hasBody = (c.req.header('content-length') ?? '0') !== '0'
-  const { note } = hasBody ? await parseJson(c, actInput) : { note: undefined }
+  // The body is optional: `{"note": "..."}` or nothing at all.
+  const text = await c.req.text()
+  const { note } = text.trim() ? parseText(text, actInput) : { note: undefined }
   const incident = await c.var.deps.incidents.act(id, action, actor(c), note)
   await auditRequest(c, { action: `incident.${action}`, target: String(id), details: { note } })
   return c.json({ incident: presentIncident(incident) })

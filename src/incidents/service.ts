@@ -284,9 +284,11 @@ export class IncidentService implements AlertSink {
     const silences = next.status === 'resolved' ? [] : await unexpiredSilences(this.client, t)
     const silence: Silence | undefined =
       next.status === 'resolved' ? undefined : silencing(silences, next.labels, t)
-    const wasSilenced = before.silenceId !== null
+    // `before` may be `next` itself (a new incident): read it before changing `next`.
+    const prior = before.silenceId
+    const moved = changed(before, next)
     if (next.status !== 'resolved') next.silenceId = silence?.id ?? null
-    if (silence && silence.id !== before.silenceId)
+    if (silence && silence.id !== prior)
       entries.push({
         at: t,
         actor: silenceActor,
@@ -294,18 +296,18 @@ export class IncidentService implements AlertSink {
         message: `silenced by silence ${silence.id} ${formatMatchers(silence.matchers)}: ${silence.comment}`,
         details: { silence: silence.id },
       })
-    if (!silence && wasSilenced && next.status !== 'resolved') {
+    if (!silence && prior !== null && next.status !== 'resolved') {
       entries.push({
         at: t,
         actor: silenceActor,
         kind: 'unsilenced',
-        message: `silence ${before.silenceId} no longer applies`,
+        message: `silence ${prior} no longer applies`,
       })
       if (next.status === 'triggered') event ??= 'triggered'
     }
     const kind: TimelineKind | undefined =
       entries.at(-1)?.kind ?? (opened ? 'triggered' : undefined)
-    if (entries.length > 0 || changed(before, next)) await saveIncident(this.client, next, entries)
+    if (entries.length > 0 || moved) await saveIncident(this.client, next, entries)
     if (event && next.silenceId === null) await this.notify(next, event, t)
     if (kind) this.bus.publish('incidents', { incident: next, kind })
     return next

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'bun:test'
-import { decideFire, refusal } from '../../src/incidents/lifecycle.ts'
+import { decideFire, refusal, type FireAction } from '../../src/incidents/lifecycle.ts'
 import type { Incident } from '../../src/incidents/types.ts'
 
 const hour = 3_600_000
@@ -8,7 +8,7 @@ const open = { ...base, status: 'triggered' } as Incident
 const resolvedAt = (t: number) => ({ ...base, status: 'resolved', resolvedAt: t }) as Incident
 
 describe('lifecycle', () => {
-  test.each<[string, Incident | undefined, Incident | undefined, number, string]>([
+  test.each<[string, Incident | undefined, Incident | undefined, number, FireAction['kind']]>([
     ['an open incident and the same since: update', open, undefined, 2000, 'update'],
     ['an open incident and a new since: repeat', open, undefined, 5000, 'repeat'],
     ['nothing before: open', undefined, undefined, 5000, 'open'],
