@@ -17,6 +17,8 @@ export { IncidentService, type IncidentOptions, type ManualIncident } from './se
 export { SilenceService, type SilenceView } from './silences.ts'
 export { incidentRoutes } from './routes.ts'
 export { incidentPageRoutes } from './page.tsx'
+export { silencesPageRoutes } from './silences-page.tsx'
+export { incidentStreamRoutes } from './stream.ts'
 export type { Incident, IncidentChange, Silence, TimelineEntry } from './types.ts'
 
 /** createIncidents builds the incident and silence services from the config. */
