@@ -125,7 +125,15 @@ export async function start(
   await policyFiles.load()
   const notifier = createNotifier(db.client, config, metrics.registry, logger, now)
   // The rule evaluator hands its alerts to `incidents` (an AlertSink).
-  const { incidents, silences } = createIncidents(db.client, config, notifier, bus, now, logger)
+  const { incidents, silences } = createIncidents(
+    db.client,
+    config,
+    notifier,
+    bus,
+    now,
+    logger,
+    metrics.registry,
+  )
   const loops = new AbortController()
   const background = Promise.all([
     drift.run(loops.signal),
@@ -197,6 +205,7 @@ export async function start(
       logger.info('shutting down', { reason, timeout_ms: config.shutdownTimeoutMs })
       // Live tails never end on their own: close them so the drain below does not wait for them.
       logs.closeTails()
+      incidents.closeStreams()
       const drained = await within(server.stop(), config.shutdownTimeoutMs)
       if (!drained) logger.warn('in-flight requests did not finish in time; closing anyway')
       loops.abort()

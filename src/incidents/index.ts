@@ -6,10 +6,12 @@
  * log, the bus (`incidents`, for the live pages) and, unless silenced, the notifier.
  */
 import type { Client } from '@libsql/client'
+import type { Registry } from 'prom-client'
 import type { Bus } from '../bus.ts'
 import type { Config } from '../config.ts'
 import type { Notifier } from '../notify/index.ts'
 import type { Logger } from '../obs/logger.ts'
+import { registerIncidentMetrics } from './metrics.ts'
 import { IncidentService } from './service.ts'
 import { SilenceService } from './silences.ts'
 
@@ -29,6 +31,7 @@ export function createIncidents(
   bus: Bus,
   now: () => number,
   logger: Logger,
+  registry: Registry,
 ): { incidents: IncidentService; silences: SilenceService } {
   const incidents = new IncidentService(
     client,
@@ -43,5 +46,6 @@ export function createIncidents(
     now,
     logger.child({ domain: 'incidents' }),
   )
+  registerIncidentMetrics(registry, bus, client)
   return { incidents, silences: new SilenceService(incidents) }
 }

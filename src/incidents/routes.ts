@@ -4,7 +4,7 @@
  */
 import { Hono, type Context } from 'hono'
 import type { AppEnv } from '../app-env.ts'
-import { auditRequest } from '../audit/record.ts'
+import { auditRead, auditRequest } from '../audit/record.ts'
 import { requires } from '../auth/guard.ts'
 import { NotFoundError } from '../errors.ts'
 import { pageOf, readCursor } from '../http/page-cursor.ts'
@@ -55,7 +55,14 @@ export async function listIncidents(c: Context<AppEnv>, q: ReturnType<typeof lis
 /** incidentRoutes is mounted at the root of the app. */
 export const incidentRoutes = new Hono<AppEnv>()
   .get('/api/v1/incidents', requires('incidents:read'), async (c) => {
-    const page = await listIncidents(c, parseQuery(c, listQuery))
+    const q = parseQuery(c, listQuery)
+    const page = await listIncidents(c, q)
+    await auditRead(c, 'incidents.query', {
+      status: q.status,
+      severity: q.severity,
+      rule: q.rule,
+      returned: page.incidents.length,
+    })
     return c.json({ ...page, incidents: page.incidents.map(presentIncident) })
   })
   .post('/api/v1/incidents', requires('incidents:write'), async (c) => {
@@ -76,6 +83,7 @@ export const incidentRoutes = new Hono<AppEnv>()
       incidents.timeline(id),
       incidents.deliveries(id),
     ])
+    await auditRead(c, 'incidents.read', { id })
     return c.json({
       incident: presentIncident(incident),
       timeline: timeline.map(presentEntry),
@@ -96,7 +104,9 @@ export const incidentRoutes = new Hono<AppEnv>()
     return c.json({ incident: presentIncident(incident) }, 201)
   })
   .get('/api/v1/silences', requires('incidents:read'), async (c) => {
-    return c.json({ silences: (await c.var.deps.silences.list()).map(presentSilence) })
+    const list = await c.var.deps.silences.list()
+    await auditRead(c, 'silences.query', { returned: list.length })
+    return c.json({ silences: list.map(presentSilence) })
   })
   .post('/api/v1/silences', requires('incidents:write'), async (c) => {
     const input = await parseJson(c, silenceInput)

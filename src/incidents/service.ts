@@ -51,6 +51,7 @@ const ruleActor = (rule: string) => `rule:${rule}`
 /** IncidentService keeps incidents and their timelines. */
 export class IncidentService implements AlertSink {
   private chain: Promise<unknown> = Promise.resolve()
+  private readonly streams = new Set<() => void>()
 
   constructor(
     readonly client: Client,
@@ -248,6 +249,18 @@ export class IncidentService implements AlertSink {
         await this.settle(incident, [], undefined, t, before, actor)
       }
     })
+  }
+
+  /** trackStream registers how to end a live feed at shutdown; the returned function forgets it. */
+  trackStream(close: () => void): () => void {
+    this.streams.add(close)
+    return () => void this.streams.delete(close)
+  }
+
+  /** closeStreams ends every live feed, so that draining the server does not wait for them. */
+  closeStreams(): void {
+    for (const close of this.streams) close()
+    this.streams.clear()
   }
 
   /** get reads one incident; 404 when there is none. */

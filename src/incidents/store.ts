@@ -209,3 +209,16 @@ export async function timelineOf(client: Client, id: number, limit = 1000) {
     details: r.details ? (JSON.parse(String(r.details)) as Record<string, unknown>) : null,
   }))
 }
+
+/** countOpen counts the open incidents by status and severity. */
+export async function countOpen(client: Client) {
+  const res = await client.execute(
+    `SELECT status, severity, count(*) AS n FROM incidents WHERE status != 'resolved'
+      GROUP BY status, severity`,
+  )
+  return res.rows.map((r) => ({
+    status: String(r.status),
+    severity: String(r.severity),
+    n: Number(r.n),
+  }))
+}

@@ -20,10 +20,15 @@ export const incidentStreamRoutes = new Hono<AppEnv>().get(
   requires('incidents:read'),
   async (c) => {
     await auditRead(c, 'incidents.stream')
-    const { bus } = c.var.deps
+    const { bus, incidents } = c.var.deps
     return streamSSE(c, async (stream) => {
       let queue: string[] = []
       let wake: (() => void) | undefined
+      let closed = false
+      const untrack = incidents.trackStream(() => {
+        closed = true
+        wake?.()
+      })
       const unsubscribe = bus.subscribe('incidents', ({ incident, kind }) => {
         if (queue.length < maxQueue)
           queue.push(JSON.stringify({ id: incident.id, status: incident.status, kind }))
@@ -35,7 +40,7 @@ export const incidentStreamRoutes = new Hono<AppEnv>().get(
       })
       try {
         await stream.write(': connected\n\n')
-        while (!stream.aborted) {
+        while (!stream.aborted && !closed) {
           if (queue.length === 0) {
             await new Promise<void>((resolve) => {
               const timer = setTimeout(done, heartbeatMs)
@@ -47,13 +52,14 @@ export const incidentStreamRoutes = new Hono<AppEnv>().get(
             })
             wake = undefined
           }
-          if (stream.aborted) break
+          if (stream.aborted || closed) break
           const text = queue.map((data) => `event: incident\ndata: ${data}\n\n`).join('')
           queue = []
           await stream.write(text || ': heartbeat\n\n')
         }
       } finally {
         unsubscribe()
+        untrack()
       }
     })
   },

@@ -127,7 +127,15 @@ export async function makeApp(
     options.connect ?? (() => Promise.reject(new Error('no cluster in this test'))),
   )
   const notifier = createNotifier(db.client, config, metrics.registry, logger, now)
-  const { incidents, silences } = createIncidents(db.client, config, notifier, bus, now, logger)
+  const { incidents, silences } = createIncidents(
+    db.client,
+    config,
+    notifier,
+    bus,
+    now,
+    logger,
+    metrics.registry,
+  )
   const app = createApp({
     incidents,
     silences,

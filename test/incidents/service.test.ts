@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'bun:test'
 import type { IncidentChange } from '../../src/incidents/index.ts'
 import { makeApp, type TestApp } from '../helpers/app.ts'
+import { counter } from '../helpers/records.ts'
 import { alert, Clock, t0 } from './alerts.ts'
 
 const minute = 60_000
@@ -131,5 +132,15 @@ describe('IncidentService', () => {
     await setup()
     await Promise.all([1, 2, 3, 4].map(() => t.incidents.fire(alert())))
     expect(await all()).toHaveLength(1)
+  })
+
+  it('counts changes and open incidents in its metrics', async () => {
+    await setup()
+    await t.incidents.fire(alert())
+    await t.incidents.fire(alert({ fingerprint: 'fp-2', severity: 'critical' }))
+    await t.incidents.resolve(alert({ fingerprint: 'fp-2' }))
+    expect(await counter(t, 'vigil_incidents_changes_total{kind="triggered"}')).toBe(2)
+    expect(await counter(t, 'vigil_incidents_changes_total{kind="resolved"}')).toBe(1)
+    expect(await counter(t, 'vigil_incidents_open{status="triggered",severity="high"}')).toBe(1)
   })
 })
