@@ -48,6 +48,18 @@ export interface ManualIncident {
 
 const ruleActor = (rule: string) => `rule:${rule}`
 
+/** SettleOptions say what a change notifies and what it changed from. */
+interface SettleOptions {
+  t: number
+  event?: IncidentNotifyEvent | undefined
+  /** The incident before the change (default: the changed one itself, e.g. a new incident). */
+  before?: Incident
+  /** Who (un)silenced it, on the timeline. */
+  silenceActor?: string
+  /** A new incident: published as `triggered` though its entry is already written. */
+  opened?: boolean
+}
+
 /** IncidentService keeps incidents and their timelines. */
 export class IncidentService implements AlertSink {
   private chain: Promise<unknown> = Promise.resolve()
@@ -99,7 +111,7 @@ export class IncidentService implements AlertSink {
         }
         const entry = { at: t, actor, kind: 'triggered' as const, message: `${alert.rule} fired` }
         const id = await insertIncident(this.client, draft, { ...entry, details: valueOf(alert) })
-        await this.settle({ ...draft, id }, [], 'triggered', t, undefined, undefined, true)
+        await this.settle({ ...draft, id }, [], { t, event: 'triggered', opened: true })
         return
       }
       const before = action.incident
@@ -133,13 +145,8 @@ export class IncidentService implements AlertSink {
           details: valueOf(alert),
         })
       }
-      await this.settle(
-        next,
-        entries,
-        action.kind === 'reopen' ? 'triggered' : undefined,
-        t,
-        before,
-      )
+      const event = action.kind === 'reopen' ? 'triggered' : undefined
+      await this.settle(next, entries, { t, event, before })
     })
   }
 
@@ -152,7 +159,7 @@ export class IncidentService implements AlertSink {
       const actor = ruleActor(alert.rule)
       if (!this.options.autoResolve) {
         const message = `${alert.rule} stopped firing; resolve it by hand (auto-resolve is off)`
-        await this.settle(open, [{ at: t, actor, kind: 'note', message }], undefined, t)
+        await this.settle(open, [{ at: t, actor, kind: 'note', message }], { t })
         return
       }
       const next: Incident = {
@@ -168,7 +175,7 @@ export class IncidentService implements AlertSink {
         kind: 'resolved',
         message: `${alert.rule} stopped firing`,
       }
-      await this.settle(next, [entry], 'resolved', t)
+      await this.settle(next, [entry], { t, event: 'resolved' })
     })
   }
 
@@ -206,7 +213,7 @@ export class IncidentService implements AlertSink {
         kind: 'triggered',
         message,
       })
-      return this.settle({ ...draft, id }, [], 'triggered', t, undefined, undefined, true)
+      return this.settle({ ...draft, id }, [], { t, event: 'triggered', opened: true })
     })
   }
 
@@ -227,7 +234,7 @@ export class IncidentService implements AlertSink {
           : { ...incident, status: 'resolved', resolvedAt: t, resolvedBy: actor }
       const kind = action === 'acknowledge' ? 'acknowledged' : 'resolved'
       const message = `${kind} by ${actor}${note ? `: ${note}` : ''}`
-      return this.settle(next, [{ at: t, actor, kind, message }], kind, t)
+      return this.settle(next, [{ at: t, actor, kind, message }], { t, event: kind })
     })
   }
 
@@ -236,7 +243,7 @@ export class IncidentService implements AlertSink {
     return this.serial(async () => {
       const incident = await this.get(id)
       const t = this.now()
-      return this.settle(incident, [{ at: t, actor, kind: 'note', message: text }], undefined, t)
+      return this.settle(incident, [{ at: t, actor, kind: 'note', message: text }], { t })
     })
   }
 
@@ -246,7 +253,7 @@ export class IncidentService implements AlertSink {
       const t = this.now()
       for (const incident of await openIncidents(this.client)) {
         const before = { ...incident }
-        await this.settle(incident, [], undefined, t, before, actor)
+        await this.settle(incident, [], { t, before, silenceActor: actor })
       }
     })
   }
@@ -285,15 +292,9 @@ export class IncidentService implements AlertSink {
    * notifies `event` unless it is silenced. An incident whose silence ended while it is still
    * triggered is notified then (the notifier drops a `triggered` it already sent).
    */
-  private async settle(
-    next: Incident,
-    entries: NewEntry[],
-    event: IncidentNotifyEvent | undefined,
-    t: number,
-    before: Incident = next,
-    silenceActor = 'system',
-    opened = false,
-  ): Promise<Incident> {
+  private async settle(next: Incident, entries: NewEntry[], how: SettleOptions): Promise<Incident> {
+    const { t, before = next, silenceActor = 'system', opened = false } = how
+    let event = how.event
     const silences = next.status === 'resolved' ? [] : await unexpiredSilences(this.client, t)
     const silence: Silence | undefined =
       next.status === 'resolved' ? undefined : silencing(silences, next.labels, t)
