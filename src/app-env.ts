@@ -17,6 +17,8 @@ import type { Logger } from './obs/logger.ts'
 import type { Metrics } from './obs/metrics.ts'
 import type { PolicyService } from './policy/service.ts'
 import type { Notifier } from './notify/notifier.ts'
+import type { IncidentService } from './incidents/service.ts'
+import type { SilenceService } from './incidents/silences.ts'
 import type { Lifecycle } from './system/status.ts'
 
 /** AppDeps is everything the app needs from outside; tests pass their own. */
@@ -38,6 +40,8 @@ export interface AppDeps {
   drift: DriftScanner
   policies: PolicyService
   notifier: Notifier
+  incidents: IncidentService
+  silences: SilenceService
   startedAt: number
   now: () => number
 }

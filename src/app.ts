@@ -29,6 +29,12 @@ import { PayloadTooLargeError } from './errors.ts'
 import { handleError } from './http/errors.ts'
 import { notFound } from './http/not-found.tsx'
 import { notifyRoutes } from './notify/index.ts'
+import {
+  incidentPageRoutes,
+  incidentRoutes,
+  incidentStreamRoutes,
+  silencesPageRoutes,
+} from './incidents/index.ts'
 import { securityHeaders } from './http/security-headers.ts'
 import { staticRoutes } from './http/static.ts'
 import { observeHttp } from './obs/http.ts'
@@ -75,6 +81,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/', anomalyRoutes)
   app.route('/', driftRoutes)
   app.route('/', notifyRoutes)
+  app.route('/', incidentRoutes)
   app.route('/', plainRoutes)
   app.route('/', metricsPageRoutes)
   app.route('/', logsPageRoutes)
@@ -83,6 +90,9 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/', driftPageRoutes)
   app.route('/', policyRoutes)
   app.route('/', policiesPageRoutes)
+  app.route('/', incidentStreamRoutes)
+  app.route('/', incidentPageRoutes)
+  app.route('/', silencesPageRoutes)
   app.route('/prometheus/api/v1', promApiRoutes)
   app.route('/', dashboardRoutes)
 

@@ -7,6 +7,7 @@ import type { LogLine } from './logs/types.ts'
 import type { EventRecord } from './events/types.ts'
 import type { StoredAnomaly } from './anomaly/store.ts'
 import type { StoredFinding } from './drift/findings-store.ts'
+import type { IncidentChange } from './incidents/types.ts'
 
 /**
  * SampleBatch is one durable batch of samples: `count` triples (series id, t ms, value) in
@@ -25,6 +26,8 @@ export interface BusTopics {
   anomalies: StoredAnomaly[]
   /** Drift findings and compliance violations a scan opened or resolved. */
   findings: { opened: StoredFinding[]; resolved: StoredFinding[] }
+  /** An incident after a change: opened, repeated, acknowledged, resolved, silenced, a note. */
+  incidents: IncidentChange
 }
 
 /** BusTopic names one topic. */
@@ -40,6 +43,7 @@ export class Bus {
     events: new Set(),
     anomalies: new Set(),
     findings: new Set(),
+    incidents: new Set(),
   }
 
   constructor(private readonly onError: (topic: BusTopic, err: unknown) => void = () => {}) {}

@@ -528,6 +528,30 @@ export const settings = {
     doc: 'How long delivered and failed notifications and their delivery log are kept.',
     schema: duration(3_600_000, 3650 * 86_400_000),
   },
+  incidentAutoResolve: {
+    env: 'VIGIL_INCIDENT_AUTO_RESOLVE',
+    flag: 'incident-auto-resolve',
+    file: 'incident_auto_resolve',
+    default: 'true',
+    doc: 'Resolve an incident when its rule stops firing; false leaves it open for a person to resolve.',
+    schema: flag,
+  },
+  incidentReopenWindow: {
+    env: 'VIGIL_INCIDENT_REOPEN_WINDOW',
+    flag: 'incident-reopen-window',
+    file: 'incident_reopen_window',
+    default: '1h',
+    doc: 'A rule that fires again this soon after its incident resolved reopens it instead of opening another. 0: never reopen.',
+    schema: duration(0, 30 * 86_400_000),
+  },
+  silenceMaxDuration: {
+    env: 'VIGIL_SILENCE_MAX_DURATION',
+    flag: 'silence-max-duration',
+    file: 'silence_max_duration',
+    default: '30d',
+    doc: 'The longest a silence (or maintenance window) may last.',
+    schema: duration(60_000, 365 * 86_400_000),
+  },
 } satisfies Record<string, Setting>
 
 /** SettingKey names one setting. */

@@ -73,6 +73,7 @@ export interface Config {
     repeatIntervalMs: number
     retentionMs: number
   }
+  incidents: { autoResolve: boolean; reopenWindowMs: number; silenceMaxMs: number }
   configFile: string | undefined
 }
 
@@ -221,6 +222,11 @@ export function loadConfig(
       breakerCooldownMs: parsed.notifyBreakerCooldown as number,
       repeatIntervalMs: parsed.notifyRepeatInterval as number,
       retentionMs: parsed.notifyRetention as number,
+    },
+    incidents: {
+      autoResolve: parsed.incidentAutoResolve as boolean,
+      reopenWindowMs: parsed.incidentReopenWindow as number,
+      silenceMaxMs: parsed.silenceMaxDuration as number,
     },
     configFile,
   }

@@ -16,7 +16,15 @@ export interface LayoutProps {
   csrfToken?: string | undefined
   /** Extra assets of the page (e.g. the chart library), by embedded file name. */
   assets?:
-    ('uPlot.iife.min.js' | 'uPlot.min.css' | 'overlay.js' | 'metrics.js' | 'logs.js')[] | undefined
+    | (
+        | 'uPlot.iife.min.js'
+        | 'uPlot.min.css'
+        | 'overlay.js'
+        | 'metrics.js'
+        | 'logs.js'
+        | 'incidents.js'
+      )[]
+    | undefined
   children?: Child
 }
 

@@ -24,6 +24,7 @@ import { registerMetricsMetrics } from '../metrics/metrics.ts'
 import { createMetrics } from '../obs/metrics.ts'
 import { PolicyFileLoader, PolicyService } from '../policy/index.ts'
 import { createNotifier } from '../notify/index.ts'
+import { createIncidents } from '../incidents/index.ts'
 import { runtime, serve, type Server } from '../runtime/index.ts'
 import type { Lifecycle } from '../system/index.ts'
 import { VERSION } from '../version.ts'
@@ -123,6 +124,16 @@ export async function start(
   // with no paths still runs: it removes file policies whose paths are no longer configured.
   await policyFiles.load()
   const notifier = createNotifier(db.client, config, metrics.registry, logger, now)
+  // The rule evaluator hands its alerts to `incidents` (an AlertSink).
+  const { incidents, silences } = createIncidents(
+    db.client,
+    config,
+    notifier,
+    bus,
+    now,
+    logger,
+    metrics.registry,
+  )
   const loops = new AbortController()
   const background = Promise.all([
     drift.run(loops.signal),
@@ -155,6 +166,8 @@ export async function start(
     drift,
     policies,
     notifier,
+    incidents,
+    silences,
     startedAt,
     now,
   })
@@ -192,6 +205,7 @@ export async function start(
       logger.info('shutting down', { reason, timeout_ms: config.shutdownTimeoutMs })
       // Live tails never end on their own: close them so the drain below does not wait for them.
       logs.closeTails()
+      incidents.closeStreams()
       const drained = await within(server.stop(), config.shutdownTimeoutMs)
       if (!drained) logger.warn('in-flight requests did not finish in time; closing anyway')
       loops.abort()

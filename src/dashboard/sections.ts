@@ -43,8 +43,6 @@ export const sections: Section[] = [
     title: 'Incidents',
     href: '/dashboard/incidents',
     permission: 'incidents:read',
-    upcoming:
-      'Open and resolved incidents with their timeline, acknowledgements and notifications.',
   },
   {
     id: 'drift',

@@ -412,3 +412,70 @@ export const notifyIncidents = sqliteTable(
   },
   (t) => [index('notify_incidents_due').on(t.nextRepeatAt)],
 )
+
+// Incidents: what a firing rule (or a person) opened, its timeline, and the silences that mute
+// notifications for matching labels. Ids are integers so pages can use the shared cursor.
+
+/** incidents are open and past incidents, one open per fingerprint at a time. */
+export const incidents = sqliteTable(
+  'incidents',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    fingerprint: text('fingerprint').notNull(),
+    rule: text('rule'),
+    title: text('title').notNull(),
+    severity: text('severity').notNull(),
+    status: text('status').notNull(),
+    silenceId: integer('silence_id'),
+    labels: text('labels').notNull(),
+    annotations: text('annotations').notNull(),
+    value: real('value'),
+    source: text('source').notNull(),
+    channels: text('channels').notNull(),
+    count: integer('count').notNull().default(1),
+    since: integer('since').notNull(),
+    firstSeenAt: integer('first_seen_at').notNull(),
+    startedAt: integer('started_at').notNull(),
+    lastSeenAt: integer('last_seen_at').notNull(),
+    acknowledgedAt: integer('acknowledged_at'),
+    acknowledgedBy: text('acknowledged_by'),
+    resolvedAt: integer('resolved_at'),
+    resolvedBy: text('resolved_by'),
+    reopenedCount: integer('reopened_count').notNull().default(0),
+  },
+  (t) => [
+    index('incidents_fingerprint').on(t.fingerprint, t.status),
+    index('incidents_status').on(t.status, t.id),
+  ],
+)
+
+/** incidentEvents is the timeline of every incident: each change with who made it. */
+export const incidentEvents = sqliteTable(
+  'incident_events',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    incidentId: integer('incident_id').notNull(),
+    at: integer('at').notNull(),
+    actor: text('actor').notNull(),
+    kind: text('kind').notNull(),
+    message: text('message').notNull(),
+    details: text('details'),
+  },
+  (t) => [index('incident_events_incident').on(t.incidentId, t.id)],
+)
+
+/** silences mute notifications of incidents whose labels match all their matchers. */
+export const silences = sqliteTable(
+  'silences',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    matchers: text('matchers').notNull(),
+    comment: text('comment').notNull(),
+    createdBy: text('created_by').notNull(),
+    createdAt: integer('created_at').notNull(),
+    startsAt: integer('starts_at').notNull(),
+    endsAt: integer('ends_at').notNull(),
+    expiredBy: text('expired_by'),
+  },
+  (t) => [index('silences_ends').on(t.endsAt)],
+)

@@ -27,6 +27,19 @@ export async function parseJson<T extends z.ZodType>(c: Context, schema: T): Pro
   return result.data
 }
 
+/** parseText parses an already read JSON body and validates it. */
+export function parseText<T extends z.ZodType>(text: string, schema: T): z.output<T> {
+  let body: unknown
+  try {
+    body = JSON.parse(text)
+  } catch {
+    throw new ValidationError('the request body must be JSON (Content-Type: application/json)')
+  }
+  const result = schema.safeParse(body)
+  if (!result.success) fail('body', result.error)
+  return result.data
+}
+
 /** parseQuery validates the query string. */
 export function parseQuery<T extends z.ZodType>(c: Context, schema: T): z.output<T> {
   const result = schema.safeParse(c.req.query())

@@ -18,7 +18,7 @@ import { createSecretBox, loadKey } from './secret-box.ts'
 
 export { channels } from './channels/index.ts'
 export { Notifier, type EnqueueInput, type EnqueueResult } from './notifier.ts'
-export { notifyRoutes } from './routes.ts'
+export { notifyRoutes, presentDelivery } from './routes.ts'
 export type { IncidentSnapshot, NotifyEvent, Severity } from './types.ts'
 export type { NotifyOptions } from './options.ts'
 

@@ -13,6 +13,7 @@ import appJs from '../../static/app.js' with { type: 'text' }
 import metricsJs from '../../static/metrics.js' with { type: 'text' }
 import overlayJs from '../../static/overlay.js' with { type: 'text' }
 import logsJs from '../../static/logs.js' with { type: 'text' }
+import incidentsJs from '../../static/incidents.js' with { type: 'text' }
 import favicon from '../../static/favicon.svg' with { type: 'text' }
 
 /** Asset is one embedded file with what the HTTP layer needs to serve it. */
@@ -41,6 +42,7 @@ export const assets: Record<string, Asset> = {
   'metrics.js': asset(metricsJs, js),
   'overlay.js': asset(overlayJs, js),
   'logs.js': asset(logsJs, js),
+  'incidents.js': asset(incidentsJs, js),
   'favicon.svg': asset(favicon, 'image/svg+xml'),
 }
 

@@ -35,3 +35,7 @@ declare module '*/static/logs.js' {
   const text: string
   export default text
 }
+declare module '*/static/incidents.js' {
+  const text: string
+  export default text
+}

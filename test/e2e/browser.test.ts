@@ -142,9 +142,9 @@ describe('dashboard in Chromium', () => {
   })
 
   it('navigates to a section that is not built yet', async () => {
-    await page.click('nav.sidebar >> text=Incidents')
-    await page.waitForURL(`${vigil.url}/dashboard/incidents`)
-    expect(await page.locator('h1').textContent()).toBe('Incidents')
+    await page.click('nav.sidebar >> text=Remediation')
+    await page.waitForURL(`${vigil.url}/dashboard/remediation`)
+    expect(await page.locator('h1').textContent()).toBe('Remediation')
     expect(await page.locator('main').textContent()).toContain('This page is not built yet.')
     expect(problems).toEqual([])
   })

@@ -24,6 +24,11 @@ import { EventsService, registerEventsMetrics } from '../../src/events/index.ts'
 import { LogsService, registerLogsMetrics } from '../../src/logs/index.ts'
 import { PolicyService } from '../../src/policy/index.ts'
 import { createNotifier, type Notifier } from '../../src/notify/index.ts'
+import {
+  createIncidents,
+  type IncidentService,
+  type SilenceService,
+} from '../../src/incidents/index.ts'
 
 /** TestApp is an app with everything a test wants to look at. */
 export interface TestApp {
@@ -44,6 +49,8 @@ export interface TestApp {
   drift: DriftScanner
   policies: PolicyService
   notifier: Notifier
+  incidents: IncidentService
+  silences: SilenceService
   /** An Authorization header with every permission, for tests that are not about access. */
   headers: Record<string, string>
   dir: string
@@ -120,7 +127,18 @@ export async function makeApp(
     options.connect ?? (() => Promise.reject(new Error('no cluster in this test'))),
   )
   const notifier = createNotifier(db.client, config, metrics.registry, logger, now)
+  const { incidents, silences } = createIncidents(
+    db.client,
+    config,
+    notifier,
+    bus,
+    now,
+    logger,
+    metrics.registry,
+  )
   const app = createApp({
+    incidents,
+    silences,
     anomalies,
     drift,
     policies,
@@ -170,6 +188,8 @@ export async function makeApp(
     drift,
     policies,
     notifier,
+    incidents,
+    silences,
     dir,
     close() {
       db.close()
