@@ -25,6 +25,7 @@ import { createMetrics } from '../obs/metrics.ts'
 import { PolicyFileLoader, PolicyService } from '../policy/index.ts'
 import { createNotifier } from '../notify/index.ts'
 import { createIncidents } from '../incidents/index.ts'
+import { RuleEvaluator } from '../alerting/index.ts'
 import { runtime, serve, type Server } from '../runtime/index.ts'
 import type { Lifecycle } from '../system/index.ts'
 import { VERSION } from '../version.ts'
@@ -134,9 +135,23 @@ export async function start(
     logger,
     metrics.registry,
   )
+  const alerting = new RuleEvaluator({
+    policies,
+    engine: metricsEngine,
+    logs,
+    anomalies,
+    db,
+    bus,
+    sink: incidents,
+    now,
+    logger,
+    registry: metrics.registry,
+    intervalMs: config.alerting.intervalMs,
+  })
   const loops = new AbortController()
   const background = Promise.all([
     drift.run(loops.signal),
+    alerting.run(loops.signal),
     policyFiles.run(loops.signal, config.policy.reloadIntervalMs),
     metricsEngine.run(loops.signal),
     anomalies.run(loops.signal),
