@@ -9,6 +9,7 @@ import { anomalyRoutes } from './anomaly/routes.ts'
 import { anomaliesPageRoutes } from './anomaly/page.tsx'
 import { driftRoutes } from './drift/routes.ts'
 import { driftPageRoutes } from './drift/page.tsx'
+import { channelsPageRoutes } from './notify/page.tsx'
 import { auditRoutes } from './audit/routes.tsx'
 import { adminRoutes } from './auth/admin-routes.ts'
 import { auditStateChanges, authorize } from './auth/middleware.ts'
@@ -88,6 +89,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/', eventsPageRoutes)
   app.route('/', anomaliesPageRoutes)
   app.route('/', driftPageRoutes)
+  app.route('/', channelsPageRoutes)
   app.route('/', policyRoutes)
   app.route('/', policiesPageRoutes)
   app.route('/', incidentStreamRoutes)

@@ -37,7 +37,8 @@ export function IncidentsPage(props: {
       <h1>Incidents</h1>
       <p class="muted">
         A firing alert rule opens an incident per group of labels; people acknowledge and resolve
-        them. <a href="/dashboard/silences">Silences</a> mute notifications for matching labels.
+        them. <a href="/dashboard/silences">Silences</a> mute notifications for matching labels;{' '}
+        <a href="/dashboard/channels">channels</a> are where they go.
       </p>
       <section class="panel">
         <form method="get" action="/dashboard/incidents" class="filters" id="incidents-form">

@@ -77,6 +77,9 @@ export function PoliciesPage(props: { rows: PolicyRow[]; files: FilesState; canW
   return (
     <>
       <h1>Policies</h1>
+      <p class="muted">
+        Alert rules notify the <a href="/dashboard/channels">notification channels</a> they name.
+      </p>
       <FileProblems files={props.files} />
       <section class="panel">
         {props.canWrite ? (
