@@ -1,7 +1,8 @@
 /**
  * The table of settings: every configuration value with its flag, `VIGIL_*` variable, file key,
  * default, documentation and zod schema. config.ts reads and validates them; the README's
- * configuration table is checked against this one.
+ * configuration table is checked against this one. It is one long table on purpose (past the
+ * usual file length): every setting of every domain is found, named and documented in one place.
  */
 import { z } from 'zod'
 import {

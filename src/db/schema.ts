@@ -1,6 +1,8 @@
 /**
  * The drizzle schema: every table vigil keeps in libSQL. Migrations in `migrations/` are generated
  * from this file by `npm run db:generate`. Times are integer milliseconds since the epoch (UTC).
+ * One file for every domain's tables on purpose (past the usual length): drizzle-kit reads one
+ * schema, and one file shows the whole database.
  */
 import {
   blob,
