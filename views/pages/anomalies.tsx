@@ -7,7 +7,7 @@ import { severities } from '../../src/anomaly/severity.ts'
 import type { StoredAnomaly } from '../../src/anomaly/store.ts'
 import { AnomalyItems } from '../partials/anomaly-items.tsx'
 import { RangeSelect } from '../partials/range-select.tsx'
-import { FilterSubmit, filterUrl } from '../partials/filters.tsx'
+import { FilterChoice, FilterSubmit, filterUrl } from '../partials/filters.tsx'
 
 /** AnomaliesView is the state the page shows, read from the URL. */
 export interface AnomaliesView {
@@ -49,17 +49,7 @@ export function AnomaliesPage(props: {
               placeholder='cpu_usage_percent{host="a"}'
             />
           </label>
-          <label>
-            At least
-            <select name="severity">
-              <option value="">any</option>
-              {severities.map((s) => (
-                <option value={s} selected={v.severity === s}>
-                  {s}
-                </option>
-              ))}
-            </select>
-          </label>
+          <FilterChoice name="severity" label="At least" value={v.severity} options={severities} />
           <RangeSelect label="Since" name="since" value={v.since} />
           <FilterSubmit error={props.error} />
         </form>

@@ -8,7 +8,7 @@ import type { StoredFinding } from '../../src/drift/findings-store.ts'
 import type { DriftStatus } from '../../src/drift/scanner.ts'
 import { severities } from '../../src/drift/types.ts'
 import { FindingItems } from '../partials/finding-items.tsx'
-import { FilterSubmit, filterUrl } from '../partials/filters.tsx'
+import { FilterChoice, FilterSubmit, filterUrl } from '../partials/filters.tsx'
 
 /** DriftView is the state the page shows, read from the URL. */
 export interface DriftView {
@@ -33,20 +33,6 @@ function statusLine(s: DriftStatus): string {
   return `${s.manifests} manifests${rev} against ${s.objects} live objects: ${s.message} (scanned ${at} UTC in ${s.durationMs} ms)${unserved}.`
 }
 
-const choose = (name: string, label: string, value: string, options: readonly string[]) => (
-  <label>
-    {label}
-    <select name={name}>
-      <option value="">any</option>
-      {options.map((o) => (
-        <option value={o} selected={value === o}>
-          {o}
-        </option>
-      ))}
-    </select>
-  </label>
-)
-
 /** DriftPage renders the scanner status, the filters and the findings. */
 export function DriftPage(props: {
   view: DriftView
@@ -65,9 +51,19 @@ export function DriftPage(props: {
       </p>
       <section class="panel">
         <form method="get" action="/dashboard/drift" class="filters" id="drift-form">
-          {choose('status', 'Status', v.status, ['open', 'resolved'])}
-          {choose('category', 'Category', v.category, ['drift', 'compliance'])}
-          {choose('severity', 'At least', v.severity, severities)}
+          <FilterChoice
+            name="status"
+            label="Status"
+            value={v.status}
+            options={['open', 'resolved']}
+          />
+          <FilterChoice
+            name="category"
+            label="Category"
+            value={v.category}
+            options={['drift', 'compliance']}
+          />
+          <FilterChoice name="severity" label="At least" value={v.severity} options={severities} />
           <label>
             Namespace
             <input name="namespace" value={v.namespace} maxlength={253} placeholder="any" />

@@ -6,7 +6,7 @@
 import { severities, type StoredEvent } from '../../src/events/types.ts'
 import { EventItems } from '../partials/event-items.tsx'
 import { RangeSelect } from '../partials/range-select.tsx'
-import { FilterSubmit, filterUrl } from '../partials/filters.tsx'
+import { FilterChoice, FilterSubmit, filterUrl } from '../partials/filters.tsx'
 
 /** EventsView is the state the page shows, read from the URL. */
 export interface EventsView {
@@ -42,17 +42,7 @@ export function EventsPage(props: {
             Kind
             <input name="kind" value={v.kind} maxlength={128} placeholder="any" />
           </label>
-          <label>
-            Severity
-            <select name="severity">
-              <option value="">any</option>
-              {severities.map((s) => (
-                <option value={s} selected={v.severity === s}>
-                  {s}
-                </option>
-              ))}
-            </select>
-          </label>
+          <FilterChoice name="severity" label="Severity" value={v.severity} options={severities} />
           <RangeSelect label="Since" name="since" value={v.since} />
           <FilterSubmit error={props.error} />
         </form>

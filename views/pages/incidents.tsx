@@ -7,6 +7,7 @@
 import type { Incident } from '../../src/incidents/types.ts'
 import { severities } from '../../src/notify/types.ts'
 import { IncidentRows } from '../partials/incident-rows.tsx'
+import { FilterChoice } from '../partials/filters.tsx'
 
 /** IncidentsView is the state the page shows, read from the URL. */
 export interface IncidentsView {
@@ -42,28 +43,8 @@ export function IncidentsPage(props: {
       </p>
       <section class="panel">
         <form method="get" action="/dashboard/incidents" class="filters" id="incidents-form">
-          <label>
-            Status
-            <select name="status">
-              <option value="">any</option>
-              {statuses.map((s) => (
-                <option value={s} selected={v.status === s}>
-                  {s}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label>
-            Severity
-            <select name="severity">
-              <option value="">any</option>
-              {severities.map((s) => (
-                <option value={s} selected={v.severity === s}>
-                  {s}
-                </option>
-              ))}
-            </select>
-          </label>
+          <FilterChoice name="status" label="Status" value={v.status} options={statuses} />
+          <FilterChoice name="severity" label="Severity" value={v.severity} options={severities} />
           <label>
             Rule
             <input name="rule" value={v.rule} maxlength={256} placeholder="high-cpu" />

@@ -1,5 +1,5 @@
 /** @jsxImportSource hono/jsx */
-/** What the filter forms of the list pages share: their URL, and the Show button with the form's error. */
+/** What the filter forms of the list pages share: their URL, a choice with `any`, and the Show button with the form's error. */
 
 /** filterUrl is a list page's URL for its filters, leaving out the empty ones. */
 export function filterUrl(
@@ -26,5 +26,27 @@ export function FilterSubmit(props: { error?: string | undefined }) {
         </p>
       ) : null}
     </>
+  )
+}
+
+/** FilterChoice is a labelled select of `options` with `any` (the empty value) first. */
+export function FilterChoice(props: {
+  name: string
+  label: string
+  value: string
+  options: readonly string[]
+}) {
+  return (
+    <label>
+      {props.label}
+      <select name={props.name}>
+        <option value="">any</option>
+        {props.options.map((o) => (
+          <option value={o} selected={props.value === o}>
+            {o}
+          </option>
+        ))}
+      </select>
+    </label>
   )
 }
