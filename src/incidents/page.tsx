@@ -7,6 +7,7 @@ import { Hono, type Context } from 'hono'
 import { IncidentPage, type IncidentPageProps } from '../../views/pages/incident.tsx'
 import { IncidentsPage, incidentsUrl, type IncidentsView } from '../../views/pages/incidents.tsx'
 import type { AppEnv } from '../app-env.ts'
+import { findingById } from '../drift/findings-store.ts'
 import { auditRead, auditRequest } from '../audit/record.ts'
 import { requires } from '../auth/guard.ts'
 import { grants } from '../auth/permissions.ts'
@@ -38,6 +39,10 @@ async function detail(
     incidents.timeline(id),
     incidents.deliveries(id),
   ])
+  const ids = incident.source.kind === 'drift' ? (incident.source.ids ?? []).slice(0, 20) : []
+  const findings = (
+    await Promise.all(ids.map((fid) => findingById(c.var.deps.db.client, fid)))
+  ).filter((f) => f !== undefined)
   const props: IncidentPageProps = {
     incident,
     timeline,
@@ -45,14 +50,21 @@ async function detail(
     canWrite: canWrite(c),
     csrfToken: c.var.principal?.csrfToken,
     flash,
+    findings,
+    now: c.var.deps.now(),
   }
+  // An expression's incident shows its chart, drawn as on the Metrics page.
+  const chart = incident.source.kind === 'metrics'
+  const assets = chart
+    ? (['uPlot.min.css', 'uPlot.iife.min.js', 'overlay.js', 'metrics.js', 'incidents.js'] as const)
+    : (['incidents.js'] as const)
   return renderPage(
     c,
     {
       title: incident.title,
       active: 'incidents',
       content: <IncidentPage {...props} />,
-      assets: ['incidents.js'],
+      assets: [...assets],
     },
     status,
   )

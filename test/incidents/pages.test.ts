@@ -146,4 +146,40 @@ describe('incident pages', () => {
     t.incidents.closeStreams()
     for (;;) if ((await reader.read()).done) break
   })
+
+  it('shows what fired it: the chart of an expression, the diffs of drift findings', async () => {
+    await t.incidents.fire(alert({ fingerprint: 'fp-chart', since: clock.now() }))
+    const chart = await (await page(`/dashboard/incidents/${await newest()}`)).text()
+    expect(chart).toContain('data-query="avg by (host) (node_cpu_usage_percent) &gt; 90"')
+    expect(chart).toContain('/static/metrics.js')
+    const { FindingsLedger } = await import('../../src/drift/findings-store.ts')
+    const synced = await new FindingsLedger(t.db.client).sync(
+      [
+        {
+          category: 'drift',
+          finding: {
+            key: 'mismatch:/ConfigMap/shop/settings',
+            type: 'mismatch',
+            severity: 'medium',
+            resource: { apiVersion: 'v1', kind: 'ConfigMap', namespace: 'shop', name: 'settings' },
+            diffs: [
+              { path: '/data/LOG_LEVEL', desired: 'info', live: 'debug', reason: 'value differs' },
+            ],
+            ownedElsewhere: [],
+            revision: null,
+            source: null,
+          },
+        },
+      ],
+      clock.now(),
+    )
+    const id = synced.opened[0]!.id
+    await t.incidents.fire(
+      alert({ fingerprint: 'fp-drift', since: clock.now(), source: { kind: 'drift', ids: [id] } }),
+    )
+    const drift = await (await page(`/dashboard/incidents/${await newest()}`)).text()
+    expect(drift).toContain('<code>/data/LOG_LEVEL</code>')
+    expect(drift).toContain('<td class="live"><code>debug</code></td>')
+    expect(drift).not.toContain('/static/metrics.js')
+  })
 })

@@ -9,6 +9,7 @@ import type { Delivery } from '../../src/notify/outbox-store.ts'
 import { formatTime } from '../../src/units.ts'
 import { StatusBadge } from '../partials/incident-rows.tsx'
 import { IncidentSource } from '../partials/incident-source.tsx'
+import type { StoredFinding } from '../../src/drift/findings-store.ts'
 
 /** IncidentPageProps are what the detail page shows. */
 export interface IncidentPageProps {
@@ -18,6 +19,9 @@ export interface IncidentPageProps {
   canWrite: boolean
   csrfToken: string | undefined
   flash?: { kind: 'ok' | 'error'; text: string } | undefined
+  /** The drift findings that fired it, when a drift rule did. */
+  findings?: StoredFinding[]
+  now: number
 }
 
 function Pairs(props: { id: string; pairs: Record<string, string> }) {
@@ -114,7 +118,7 @@ export function IncidentPage(props: IncidentPageProps) {
             </>
           ) : null}
         </p>
-        <IncidentSource incident={i} />
+        <IncidentSource incident={i} findings={props.findings ?? []} now={props.now} />
         <h2>Labels</h2>
         <Pairs id="incident-labels" pairs={i.labels} />
         <h2>Annotations</h2>

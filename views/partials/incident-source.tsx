@@ -1,12 +1,21 @@
 /** @jsxImportSource hono/jsx */
-/** What fired an incident, as links to where it can be seen: the chart, the logs, the findings. */
+/**
+ * What fired an incident: for an expression its chart (drawn by static/metrics.js) with a link to
+ * the Metrics page, for drift the findings with their diffs, else a link to where it can be seen.
+ */
+import type { StoredFinding } from '../../src/drift/findings-store.ts'
 import type { Incident } from '../../src/incidents/types.ts'
+import { FindingItems } from './finding-items.tsx'
 
 const link = (path: string, params: Record<string, string>) =>
   `${path}?${new URLSearchParams(params)}`
 
 /** IncidentSource renders the "what fired it" list of an incident. */
-export function IncidentSource(props: { incident: Incident }) {
+export function IncidentSource(props: {
+  incident: Incident
+  findings: StoredFinding[]
+  now: number
+}) {
   const source = props.incident.source
   if (source.kind === 'manual') return <p class="muted">Opened by hand.</p>
   const q = source.query ?? ''
@@ -14,12 +23,14 @@ export function IncidentSource(props: { incident: Incident }) {
   switch (source.kind) {
     case 'metrics':
       return (
-        <p>
+        <div>
           The expression <code>{q}</code>:{' '}
           <a id="source-link" href={link('/dashboard/metrics', { query: q, range: '6h' })}>
-            show the chart
+            open on the Metrics page
           </a>
-        </p>
+          <span class="muted" id="chart-status" role="status"></span>
+          <div id="chart" data-query={q} data-range="6h" data-refresh="off"></div>
+        </div>
       )
     case 'logs':
       return (
@@ -41,12 +52,17 @@ export function IncidentSource(props: { incident: Incident }) {
       )
     case 'drift':
       return (
-        <p>
+        <div>
           Drift and compliance findings{ids.length ? ` ${ids.join(', ')}` : ''}:{' '}
           <a id="source-link" href="/dashboard/drift">
-            show the findings
+            show all findings
           </a>
-        </p>
+          {props.findings.length > 0 ? (
+            <ol class="timeline" id="incident-findings">
+              <FindingItems findings={props.findings} now={props.now} />
+            </ol>
+          ) : null}
+        </div>
       )
     case 'events':
       return (
