@@ -150,7 +150,8 @@ console.log(
 for (const line of readFileSync(join(dir, 'vigil.log'), 'utf8').split('\n')) {
   if (!line.includes('"drift') && !line.includes('"listening"')) continue
   const entry = JSON.parse(line) as Record<string, unknown>
-  if (entry.msg === 'listening') console.log(`  server start (its own startup_ms): ${entry.startup_ms} ms`)
+  if (entry.msg === 'listening')
+    console.log(`  server start (its own startup_ms): ${entry.startup_ms} ms`)
   if (entry.msg === 'drift scanner connected')
     console.log(`  connecting (loading the Kubernetes client and credentials): ${entry.ms} ms`)
   if (entry.msg === 'drift scan')
