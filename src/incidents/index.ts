@@ -27,7 +27,7 @@ export type { Incident, IncidentChange, Silence, TimelineEntry } from './types.t
 export function createIncidents(
   client: Client,
   config: Config,
-  notifier: Pick<Notifier, 'enqueue' | 'deliveries'>,
+  notifier: Pick<Notifier, 'enqueue' | 'deliveries' | 'stopReminders'>,
   bus: Bus,
   now: () => number,
   logger: Logger,

@@ -67,7 +67,7 @@ export class IncidentService implements AlertSink {
 
   constructor(
     readonly client: Client,
-    private readonly notifier: Pick<Notifier, 'enqueue' | 'deliveries'>,
+    private readonly notifier: Pick<Notifier, 'enqueue' | 'deliveries' | 'stopReminders'>,
     private readonly bus: Bus,
     readonly options: IncidentOptions,
     readonly now: () => number,
@@ -322,6 +322,8 @@ export class IncidentService implements AlertSink {
     const kind: TimelineKind | undefined =
       entries.at(-1)?.kind ?? (opened ? 'triggered' : undefined)
     if (entries.length > 0 || moved) await saveIncident(this.client, next, entries)
+    // A silence mutes the reminders of what was notified before it, too.
+    if (silence && silence.id !== prior) await this.notifier.stopReminders(String(next.id))
     if (event && next.silenceId === null) await this.notify(next, event, t)
     if (kind) this.bus.publish('incidents', { incident: next, kind })
     return next

@@ -154,6 +154,11 @@ export class Notifier {
     return { keys: list.map((n) => n.key), unknownChannels }
   }
 
+  /** stopReminders ends the reminders of an incident (it was silenced); a new `triggered` starts them again. */
+  async stopReminders(incidentId: string): Promise<void> {
+    await this.client.execute(untrackStatement(incidentId))
+  }
+
   /** test queues a test notification to one channel and waits for its first attempt. */
   async test(name: string): Promise<OutboxRow> {
     const channel = await this.directory.get(name)

@@ -182,4 +182,29 @@ describe('/api/v1/silences', () => {
       (await incidentOf('fp-notify')).deliveries.every((d: Body) => d.status === 'delivered'),
     )
   })
+
+  it('stops the reminders of an incident notified before a silence began', async () => {
+    await t.incidents.fire(
+      alert({ fingerprint: 'fp-remind', labels: { service: 'mail', env: 'prod' } }),
+    )
+    const { incident } = await incidentOf('fp-remind')
+    const tracked = async () =>
+      Number(
+        (
+          await t.db.client.execute({
+            sql: 'SELECT count(*) AS n FROM notify_incidents WHERE incident_id = ?',
+            args: [String(incident.id)],
+          })
+        ).rows[0]!.n,
+      )
+    expect(await tracked()).toBe(1)
+    const res = await silence({
+      matchers: [{ name: 'service', op: '=', value: 'mail' }],
+      comment: 'mail relay maintenance',
+      duration: '1h',
+    })
+    expect(res.status).toBe(201)
+    expect((await incidentOf('fp-remind')).incident.silenced).toBe(true)
+    expect(await tracked()).toBe(0)
+  })
 })
