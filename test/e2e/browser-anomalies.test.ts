@@ -1,7 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
 import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
-import { openBrowser, outputDir, signIn, startServer, type BrowserServer } from './browser.ts'
+import {
+  callApi,
+  openBrowser,
+  outputDir,
+  signIn,
+  startServer,
+  type BrowserServer,
+} from './browser.ts'
 
 let server: BrowserServer
 let browser: Browser
@@ -9,15 +16,7 @@ let page: Page
 let problems: string[]
 const adminPassword = 'browser-anomaly-secret-4m8x'
 
-async function api(path: string, body?: unknown) {
-  const res = await fetch(`${server.vigil.url}${path}`, {
-    method: body === undefined ? 'GET' : 'POST',
-    headers: { Authorization: `Bearer ${server.token}`, 'Content-Type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  })
-  if (res.status !== 200) throw new Error(`${path} answered ${res.status}: ${await res.text()}`)
-  return (await res.json()) as Record<string, unknown[]>
-}
+const api = (path: string, body?: unknown) => callApi(server, path, body)
 
 beforeAll(async () => {
   server = await startServer(adminPassword, 'ingest:write,anomalies:read')

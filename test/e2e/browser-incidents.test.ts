@@ -1,7 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
 import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
-import { openBrowser, outputDir, signIn, startServer, type BrowserServer } from './browser.ts'
+import {
+  callApi,
+  openBrowser,
+  outputDir,
+  signIn,
+  startServer,
+  type BrowserServer,
+} from './browser.ts'
 
 let server: BrowserServer
 let browser: Browser
@@ -10,15 +17,8 @@ let detail: Page
 let problems: string[]
 const adminPassword = 'browser-incident-secret-7q2w'
 
-async function api(path: string, body: unknown) {
-  const res = await fetch(`${server.vigil.url}${path}`, {
-    method: 'POST',
-    headers: { Authorization: `Bearer ${server.token}`, 'Content-Type': 'application/json' },
-    body: JSON.stringify(body),
-  })
-  if (res.status !== 201) throw new Error(`${path} answered ${res.status}: ${await res.text()}`)
-  return (await res.json()) as { incident: { id: number } }
-}
+const api = (path: string, body: unknown) =>
+  callApi<{ incident: { id: number } }>(server, path, body, 201)
 
 const live = (page: Page) =>
   page.waitForSelector('#incidents-live-status[data-state=live]', { timeout: 10_000 })

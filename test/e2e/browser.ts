@@ -94,3 +94,23 @@ export async function signIn(page: Page, url: string, password: string): Promise
   await page.click('button[type=submit]')
   await page.waitForURL(`${url}/`)
 }
+
+/**
+ * callApi calls the server's API with its token: GET without a body, POST with one as JSON. It
+ * throws unless the answer has the expected status (200 by default), and returns the JSON.
+ */
+export async function callApi<T = Record<string, unknown[]>>(
+  server: BrowserServer,
+  path: string,
+  body?: unknown,
+  expected = 200,
+): Promise<T> {
+  const res = await fetch(`${server.vigil.url}${path}`, {
+    method: body === undefined ? 'GET' : 'POST',
+    headers: { Authorization: `Bearer ${server.token}`, 'Content-Type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  })
+  if (res.status !== expected)
+    throw new Error(`${path} answered ${res.status}: ${await res.text()}`)
+  return (await res.json()) as T
+}
