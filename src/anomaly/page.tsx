@@ -17,6 +17,7 @@ import type { Matcher } from '../metrics/types.ts'
 import { parseDuration } from '../units.ts'
 import { severities } from './severity.ts'
 import type { StoredAnomaly } from './store.ts'
+import { pageWindow } from '../http/page-cursor.ts'
 
 const pageSize = 100
 
@@ -45,9 +46,11 @@ export const anomaliesPageRoutes = new Hono<AppEnv>().get(
       severity: severity ?? '',
       since: rangePresets.find((r) => r === q.since) ?? '24h',
     }
-    const pinned = /^\d{1,15}$/.test(q.start ?? '') ? Number(q.start) : undefined
-    const since = pinned ?? c.var.deps.now() - (parseDuration(view.since) ?? 86_400_000)
-    const cursor = q.cursor ? q.cursor.slice(0, 100) : undefined
+    const { start: since, cursor } = pageWindow(
+      q,
+      parseDuration(view.since) ?? 86_400_000,
+      c.var.deps.now(),
+    )
     const { anomalies } = c.var.deps
     let page: { anomalies: StoredAnomaly[]; next_cursor: string | null } = {
       anomalies: [],

@@ -14,6 +14,7 @@ import { renderPage } from '../dashboard/render.tsx'
 import { ValidationError } from '../errors.ts'
 import { parseDuration } from '../units.ts'
 import { severities, type EventPage } from './types.ts'
+import { pageWindow } from '../http/page-cursor.ts'
 
 /** pageSize is how many events one page shows. */
 const pageSize = 100
@@ -31,10 +32,11 @@ export const eventsPageRoutes = new Hono<AppEnv>().get(
       severity: severity ?? '',
       since: rangePresets.find((r) => r === q.since) ?? '24h',
     }
-    // "Load older" pins the start the first page had, so the window does not slide while paging.
-    const pinned = /^\d{1,15}$/.test(q.start ?? '') ? Number(q.start) : undefined
-    const since = pinned ?? c.var.deps.now() - (parseDuration(view.since) ?? 86_400_000)
-    const cursor = q.cursor ? q.cursor.slice(0, 100) : undefined
+    const { start: since, cursor } = pageWindow(
+      q,
+      parseDuration(view.since) ?? 86_400_000,
+      c.var.deps.now(),
+    )
     let page: EventPage = { events: [], has_more: false, next_cursor: null }
     let error: string | undefined
     try {

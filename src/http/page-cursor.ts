@@ -59,3 +59,20 @@ export function pageOf<T extends { ts: number; id: number }>(
     next_cursor: hasMore && last ? encodeCursor({ ts: last.ts, id: last.id, snapshot }) : null,
   }
 }
+
+/**
+ * pageWindow reads what a dashboard list page pages by: the start of its window and the cursor.
+ * "Load older" pins the start the first page had (`start`), so the window does not slide while
+ * paging; without it the window is `now` minus the chosen range.
+ */
+export function pageWindow(
+  query: { start?: string | undefined; cursor?: string | undefined },
+  rangeMs: number,
+  now: number,
+): { start: number; cursor: string | undefined } {
+  const pinned = /^\d{1,15}$/.test(query.start ?? '') ? Number(query.start) : undefined
+  return {
+    start: pinned ?? now - rangeMs,
+    cursor: query.cursor ? query.cursor.slice(0, 100) : undefined,
+  }
+}

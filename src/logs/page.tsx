@@ -18,6 +18,7 @@ import { highlightPattern } from './highlight.ts'
 import { serviceParam } from './params.ts'
 import { levels, type LogPage } from './types.ts'
 import { logsUrl, type LogsView } from './view.ts'
+import { pageWindow } from '../http/page-cursor.ts'
 
 /** pageSize is how many lines one page shows. */
 const pageSize = 100
@@ -36,10 +37,7 @@ export const logsPageRoutes = new Hono<AppEnv>().get(
       range: rangePresets.find((r) => r === q.range) ?? '1h',
       search: (q.search ?? '').slice(0, 1000),
     }
-    // "Load older" pins the start the first page had, so the window does not slide while paging.
-    const pinned = /^\d{1,15}$/.test(q.start ?? '') ? Number(q.start) : undefined
-    const start = pinned ?? now() - (parseDuration(view.range) ?? 3_600_000)
-    const cursor = q.cursor ? q.cursor.slice(0, 100) : undefined
+    const { start, cursor } = pageWindow(q, parseDuration(view.range) ?? 3_600_000, now())
     let page: LogPage | undefined
     let error: string | undefined
     if (view.service) {
