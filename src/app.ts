@@ -21,6 +21,7 @@ import { eventsPageRoutes } from './events/page.tsx'
 import { plainRoutes } from './ingest/routes.ts'
 import { policyRoutes } from './policy/index.ts'
 import { policiesPageRoutes } from './policy/page.tsx'
+import { accessRoutes } from './remediation/access-routes.ts'
 import { logsRoutes, streamRoutes } from './logs/index.ts'
 import { logsPageRoutes } from './logs/page.tsx'
 import { metricsPageRoutes } from './metrics/page.tsx'
@@ -92,6 +93,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/', channelsPageRoutes)
   app.route('/', policyRoutes)
   app.route('/', policiesPageRoutes)
+  app.route('/', accessRoutes)
   app.route('/', incidentStreamRoutes)
   app.route('/', incidentPageRoutes)
   app.route('/', silencesPageRoutes)
