@@ -16,12 +16,15 @@
  *   midnight (22:00–06:00), and `from` equal to `to` is the whole day. `days` names the day of `at`
  *   itself, also within a wrapping window.
  */
-import type { AccessPolicySpec } from '../policy/kinds/access-policy.ts'
-import { days, type resource as resourceSchema } from '../policy/kinds/access-policy.ts'
+import type { z } from 'zod'
+import {
+  days,
+  type AccessPolicySpec,
+  type resource as resourceSchema,
+} from '../policy/kinds/access-policy.ts'
 import type { severities } from '../policy/kinds/fields.ts'
 import { anyGlob, globMatch } from './glob.ts'
 import type { ActionName, Requester, Target } from './types.ts'
-import type { z } from 'zod'
 
 /** Severity is one of the severities policies and incidents speak. */
 export type Severity = (typeof severities)[number]

@@ -162,6 +162,18 @@ describe('evaluateAccess', () => {
       { kind: 'Pod', namespace: 'prod', name: 'db-0' },
       false,
     ],
+    [
+      '? is one character',
+      { names: ['api-?'] },
+      { kind: 'Pod', namespace: 'prod', name: 'api-7' },
+      true,
+    ],
+    [
+      '? is only one',
+      { names: ['api-?'] },
+      { kind: 'Pod', namespace: 'prod', name: 'api-17' },
+      false,
+    ],
     ['a node under no namespaces', { kind: 'Node' }, { kind: 'Node', name: 'n1' }, true],
     [
       'a node under namespace *',
