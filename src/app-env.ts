@@ -20,6 +20,7 @@ import type { Notifier } from './notify/notifier.ts'
 import type { IncidentService } from './incidents/service.ts'
 import type { SilenceService } from './incidents/silences.ts'
 import type { Lifecycle } from './system/status.ts'
+import type { Remediation } from './remediation/index.ts'
 
 /** AppDeps is everything the app needs from outside; tests pass their own. */
 export interface AppDeps {
@@ -42,6 +43,7 @@ export interface AppDeps {
   notifier: Notifier
   incidents: IncidentService
   silences: SilenceService
+  remediation: Remediation
   startedAt: number
   now: () => number
 }

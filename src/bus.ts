@@ -8,6 +8,7 @@ import type { EventRecord } from './events/types.ts'
 import type { StoredAnomaly } from './anomaly/store.ts'
 import type { StoredFinding } from './drift/findings-store.ts'
 import type { IncidentChange } from './incidents/types.ts'
+import type { Task } from './remediation/types.ts'
 
 /**
  * SampleBatch is one durable batch of samples: `count` triples (series id, t ms, value) in
@@ -28,6 +29,8 @@ export interface BusTopics {
   findings: { opened: StoredFinding[]; resolved: StoredFinding[] }
   /** An incident after a change: opened, repeated, acknowledged, resolved, silenced, a note. */
   incidents: IncidentChange
+  /** A remediation task after a change of state or phase. */
+  tasks: Task
 }
 
 /** BusTopic names one topic. */
@@ -44,6 +47,7 @@ export class Bus {
     anomalies: new Set(),
     findings: new Set(),
     incidents: new Set(),
+    tasks: new Set(),
   }
 
   constructor(private readonly onError: (topic: BusTopic, err: unknown) => void = () => {}) {}

@@ -11,6 +11,12 @@ import type { EngineOptions } from './metrics/engine.ts'
 import type { Matcher } from './metrics/types.ts'
 import { driftSettingsSchema, type DriftSettings } from './drift/settings.ts'
 import { settings, type Setting, type SettingKey } from './config-settings.ts'
+import {
+  commandsSchema,
+  type RemediationMode,
+  type RemediationSettings,
+} from './remediation/settings.ts'
+import type { CommandSpec } from './remediation/types.ts'
 
 export { settings, type Setting, type SettingKey } from './config-settings.ts'
 
@@ -74,6 +80,7 @@ export interface Config {
     retentionMs: number
   }
   incidents: { autoResolve: boolean; reopenWindowMs: number; silenceMaxMs: number }
+  remediation: RemediationSettings
   configFile: string | undefined
 }
 
@@ -130,6 +137,8 @@ export function loadConfig(
   }
   const driftFile = parsed.driftSettings as string | undefined
   const drift = driftFile ? readDriftSettings(driftFile, problems) : {}
+  const commandsFile = parsed.remediationCommands as string | undefined
+  const commands = commandsFile ? readCommands(commandsFile, problems) : {}
   if (problems.length > 0) throw new ConfigError(problems)
 
   const dataDir = parsed.dataDir as string
@@ -228,6 +237,29 @@ export function loadConfig(
       reopenWindowMs: parsed.incidentReopenWindow as number,
       silenceMaxMs: parsed.silenceMaxDuration as number,
     },
+    remediation: {
+      mode: parsed.remediationMode as RemediationMode,
+      workers: parsed.remediationWorkers as number,
+      namespaces: {
+        allow: parsed.remediationNamespaces as string[] | undefined,
+        deny: parsed.remediationDenyNamespaces as string[],
+      },
+      maxPerHour: parsed.remediationMaxPerHour as number,
+      maxPerAction: parsed.remediationMaxPerAction as number,
+      maxPerNamespace: parsed.remediationMaxPerNamespace as number,
+      maxPerTarget: parsed.remediationMaxPerTarget as number,
+      maxBlastRadiusPercent: parsed.remediationMaxBlastRadius as number,
+      minSchedulableNodes: parsed.remediationMinSchedulableNodes as number,
+      evidenceMaxAgeMs: parsed.remediationEvidenceMaxAge as number,
+      approvalTtlMs: parsed.remediationApprovalTtl as number,
+      maxAttempts: parsed.remediationMaxAttempts as number,
+      leaseMs: parsed.remediationLease as number,
+      commands,
+      secrets: ((parsed.remediatorSecret as string | undefined) ?? '')
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => s !== ''),
+    },
     configFile,
   }
 }
@@ -246,6 +278,24 @@ function readDriftSettings(path: string, problems: string[]): DriftSettings {
   for (const issue of result.error.issues)
     problems.push(
       `VIGIL_DRIFT_SETTINGS (${path}): ${issue.path.join('.') || '(top)'}: ${issue.message}`,
+    )
+  return {}
+}
+
+/** readCommands reads and checks the run_command commands file, adding what is wrong to `problems`. */
+function readCommands(path: string, problems: string[]): Record<string, CommandSpec> {
+  let doc: unknown
+  try {
+    doc = parseYaml(readFileSync(path, 'utf8')) ?? {}
+  } catch (err) {
+    problems.push(`VIGIL_REMEDIATION_COMMANDS: cannot read ${path}: ${(err as Error).message}`)
+    return {}
+  }
+  const result = commandsSchema.safeParse(doc)
+  if (result.success) return result.data
+  for (const issue of result.error.issues)
+    problems.push(
+      `VIGIL_REMEDIATION_COMMANDS (${path}): ${issue.path.join('.') || '(top)'}: ${issue.message}`,
     )
   return {}
 }
@@ -309,5 +359,9 @@ export function redactedConfig(config: Config): Record<string, unknown> {
       },
     },
     secretKey: config.secretKey ? '***' : undefined,
+    remediation: {
+      ...config.remediation,
+      secrets: config.remediation.secrets.map(() => '***'),
+    },
   }
 }

@@ -8,8 +8,11 @@ import type { Context, MiddlewareHandler } from 'hono'
 import { matchedRoutes } from 'hono/route'
 import type { Permission } from './permissions.ts'
 
-/** Access is what a route demands of its caller. */
-export type Access = Permission | 'public' | 'authenticated'
+/**
+ * Access is what a route demands of its caller. `signed` routes take no credentials: the route's
+ * own `requireSignature` middleware checks an HMAC signature (external executors, webhooks).
+ */
+export type Access = Permission | 'public' | 'signed' | 'authenticated'
 
 const declared = new WeakMap<object, Access>()
 

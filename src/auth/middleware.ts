@@ -74,7 +74,7 @@ export function authorize(): MiddlewareHandler<AppEnv> {
     const access = routeAccess(c)
     // Public routes do not look up the caller (static files would cost a session read each);
     // the few that care (login, logout) call resolvePrincipal themselves.
-    if (access === 'public') return next()
+    if (access === 'public' || access === 'signed') return next()
     const principal = await resolvePrincipal(c)
     if (!principal) return unauthenticated(c)
     c.set('principal', principal)

@@ -481,3 +481,54 @@ export const silences = sqliteTable(
   },
   (t) => [index('silences_ends').on(t.endsAt)],
 )
+
+// Remediation: tasks proposed by people, tokens and RemediationPolicies, claimed by a worker with a
+// lease (lease_owner, lease_until) so that two workers or two replicas never run the same one.
+
+/** remediationTasks are the remediation tasks, from proposal to their final state. */
+export const remediationTasks = sqliteTable(
+  'remediation_tasks',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    action: text('action').notNull(),
+    params: text('params').notNull(),
+    targetKind: text('target_kind').notNull(),
+    targetNamespace: text('target_namespace'),
+    targetName: text('target_name').notNull(),
+    priority: integer('priority').notNull(),
+    requesterKind: text('requester_kind').notNull(),
+    requesterName: text('requester_name').notNull(),
+    requesterRole: text('requester_role'),
+    reason: text('reason').notNull(),
+    incidentId: integer('incident_id'),
+    policy: text('policy'),
+    step: integer('step'),
+    idempotencyKey: text('idempotency_key'),
+    state: text('state').notNull(),
+    phase: text('phase'),
+    severity: text('severity'),
+    limits: text('limits'),
+    attempts: integer('attempts').notNull().default(0),
+    maxAttempts: integer('max_attempts').notNull(),
+    notBefore: integer('not_before').notNull(),
+    leaseOwner: text('lease_owner'),
+    leaseUntil: integer('lease_until'),
+    dryRun: text('dry_run'),
+    guards: text('guards').notNull().default('[]'),
+    result: text('result'),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+    expiresAt: integer('expires_at'),
+    startedAt: integer('started_at'),
+    mutatedAt: integer('mutated_at'),
+    finishedAt: integer('finished_at'),
+    decidedBy: text('decided_by'),
+    decisionComment: text('decision_comment'),
+  },
+  (t) => [
+    uniqueIndex('remediation_tasks_idempotency').on(t.idempotencyKey),
+    index('remediation_tasks_queue').on(t.state, t.priority, t.id),
+    index('remediation_tasks_mutated').on(t.mutatedAt),
+    index('remediation_tasks_incident').on(t.incidentId, t.id),
+  ],
+)

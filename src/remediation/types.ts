@@ -123,6 +123,11 @@ export interface ActionDefinition<P = Record<string, unknown>> {
   verify?(ctx: ActionContext, params: P, output: ActionOutput, timeoutMs: number): Promise<string>
   /** The default time the action (run plus verify) may take. */
   timeoutMs: number
+  /**
+   * idempotent says that running it twice has the effect of running it once (scale to N, cordon,
+   * apply). A task interrupted in the middle of a non-idempotent mutation is failed, not retried.
+   */
+  idempotent?: boolean
 }
 
 /** TaskResult is how a task ended (or how its last attempt did). */
@@ -133,6 +138,8 @@ export interface TaskResult {
   /** The guard that refused, when one did. */
   refusedBy?: string | undefined
   verified?: string | undefined
+  /** True when only the server-side dry run ran (mode dry_run). */
+  dryRun?: boolean | undefined
 }
 
 /** GuardDecision is one guard's verdict on a task, kept on the task for the UI and the audit. */
@@ -141,6 +148,21 @@ export interface GuardDecision {
   allowed: boolean
   reason: string
 }
+
+/** TaskLimits are the limits of the RemediationPolicy that proposed a task, kept on the task. */
+export interface TaskLimits {
+  maxPerHour?: number | undefined
+  maxPerTargetPerHour?: number | undefined
+  replicas?: { min?: number | undefined; max?: number | undefined } | undefined
+  namespaces?: { allow?: string[] | undefined; deny?: string[] | undefined } | undefined
+}
+
+/**
+ * TaskPhase is how far the current attempt got, written before each step so that a task found
+ * running with an expired lease (its worker died) is resumed safely: `mutated` is verified, never
+ * run again; `mutating` is retried only when the action is idempotent.
+ */
+export type TaskPhase = 'claimed' | 'guarded' | 'dry_run' | 'mutating' | 'mutated' | 'verifying'
 
 /** Task is one remediation task as stored. */
 export interface Task {
@@ -157,6 +179,10 @@ export interface Task {
   step: number | null
   idempotencyKey: string | null
   state: TaskState
+  phase: TaskPhase | null
+  /** The incident's severity, for AccessPolicy conditions. */
+  severity: string | null
+  limits: TaskLimits | null
   attempts: number
   maxAttempts: number
   /** Not before this time (backoff after a transient failure). */
@@ -171,6 +197,8 @@ export interface Task {
   /** When an unapproved task expires. */
   expiresAt: number | null
   startedAt: number | null
+  /** When the cluster was (or was about to be) changed: rate limits count these. */
+  mutatedAt: number | null
   finishedAt: number | null
   decidedBy: string | null
   decisionComment: string | null
