@@ -11,18 +11,14 @@ import type { ActionDefinition, CommandSpec } from '../types.ts'
 import { ActionRefusedError } from './verification.ts'
 
 const params = z.strictObject({
-  command: z
-    .string({ error: 'must be a string' })
-    .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, {
-      error: 'must be a command name from the config',
-    }),
+  command: z.string({ error: 'must be a string' }).regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, {
+    error: 'must be a command name from the config',
+  }),
   args: z
     .record(
-      z
-        .string()
-        .regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, {
-          error: 'argument names are letters, digits and _',
-        }),
+      z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, {
+        error: 'argument names are letters, digits and _',
+      }),
       z
         .string({ error: 'must be a string' })
         .max(4096, { error: 'must be at most 4096 characters' })
