@@ -5,7 +5,11 @@ import {
   ActionRefusedError,
   VerificationError,
 } from '../../src/remediation/actions/index.ts'
-import type { ApplyOutput } from '../../src/remediation/actions/apply-manifest.ts'
+import {
+  appliedFields,
+  missingField,
+  type ApplyOutput,
+} from '../../src/remediation/actions/apply-manifest.ts'
 import { actionContext, deployment, expectDryRunOnly, rejection } from '../helpers/actions.ts'
 import { startFakeCluster, type FakeCluster } from '../helpers/k8s.ts'
 
@@ -64,9 +68,10 @@ describe('apply_manifest', () => {
     )
   })
 
-  it('verify() waits for a Deployment to observe the applied generation', async () => {
+  it('verify() waits for a Deployment to observe the applied generation (a status sent is ignored)', async () => {
     const ctx = actionContext(k8s)
-    const params = action.params.parse({ manifest: deployment('apply', 'web', 3) })
+    const manifest = { ...deployment('apply', 'web', 3), status: { replicas: 99 } }
+    const params = action.params.parse({ manifest })
     const out = await action.run(ctx, params)
     expect(await action.verify!(ctx, params, out, 1_000)).toBe(
       'Deployment apply/web holds the applied fields',
@@ -121,6 +126,18 @@ describe('apply_manifest', () => {
       metadata: { name: 'settings' },
     })
     expect(fc.api.read('v1', 'ConfigMap', 'apply-dry', 'settings')).toBeUndefined()
+  })
+})
+
+describe('appliedFields', () => {
+  it('appliedFields() keeps the manifest paths with the values the server answered', () => {
+    const manifest = { spec: { cpu: '1000m', ports: [{ port: 80 }], gone: 1 } }
+    const answer = { spec: { cpu: '1', ports: [{ port: 80, protocol: 'TCP' }], extra: true } }
+    const applied = appliedFields(manifest, answer)
+    expect(applied).toEqual({ spec: { cpu: '1', ports: [{ port: 80 }] } })
+    expect(missingField(applied, { ...answer, metadata: {} })).toBeNull()
+    expect(missingField(applied, { spec: { cpu: '2', ports: [{ port: 80 }] } })).toBe('spec.cpu')
+    expect(missingField(applied, { spec: { cpu: '1', ports: [] } })).toBe('spec.ports')
   })
 })
 

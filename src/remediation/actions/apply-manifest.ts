@@ -1,7 +1,8 @@
 /**
  * apply_manifest server-side applies an object as vigil's field manager (`force` takes over
- * fields other managers own). Verified when a get shows every applied field and, for objects
- * with a controller, the applied generation observed.
+ * fields other managers own). Verified when a get shows every field the manifest set, with the
+ * value the server answered to the apply (its canonical form: `1000m` comes back as `1`), and,
+ * for objects with a controller, the applied generation observed.
  */
 import { z } from 'zod'
 import type { KubeObject } from '../../k8s/types.ts'
@@ -26,10 +27,31 @@ export type ApplyManifestParams = z.output<typeof params>
 
 /** ApplyOutput is what the server answered to the apply. */
 export interface ApplyOutput {
+  /** The manifest's fields (not status) with the values the server answered. */
+  applied: unknown
   resourceVersion: string | undefined
   generation: number | undefined
   dryRun: boolean
   object?: KubeObject
+}
+
+/** appliedFields is `answer` cut to the fields `manifest` sets (those the server kept). */
+export function appliedFields(manifest: unknown, answer: unknown): unknown {
+  if (answer === undefined || answer === null) return manifest
+  if (Array.isArray(manifest))
+    return Array.isArray(answer) && answer.length === manifest.length
+      ? manifest.map((m, i) => appliedFields(m, answer[i]))
+      : answer
+  if (manifest !== null && typeof manifest === 'object') {
+    if (typeof answer !== 'object') return answer
+    const from = answer as Record<string, unknown>
+    return Object.fromEntries(
+      Object.entries(manifest)
+        .filter(([k]) => k in from)
+        .map(([k, v]) => [k, appliedFields(v, from[k])]),
+    )
+  }
+  return answer
 }
 
 /** missingField names the first field of `want` that `have` lacks or holds differently, or null. */
@@ -71,7 +93,9 @@ export const applyManifest: ActionDefinition<ApplyManifestParams> = {
       fieldManager: ctx.fieldManager,
       force: p.force,
     })
+    const { apiVersion: _a, kind: _k, status: _s, ...fields } = p.manifest
     const output: ApplyOutput = {
+      applied: appliedFields(fields, object),
       resourceVersion: object.metadata.resourceVersion,
       generation: object.metadata.generation,
       dryRun: ctx.dryRun,
@@ -83,7 +107,7 @@ export const applyManifest: ActionDefinition<ApplyManifestParams> = {
   },
 
   async verify(ctx, p, out, timeoutMs) {
-    const { generation } = out.output as ApplyOutput
+    const { generation, applied } = out.output as ApplyOutput
     const { apiVersion: version, kind, metadata } = p.manifest
     const resource = await ctx.cluster.resourceFor(version, kind)
     const ref = {
@@ -92,13 +116,12 @@ export const applyManifest: ActionDefinition<ApplyManifestParams> = {
       resource: resource.resource,
       namespace: resource.namespaced ? (metadata.namespace ?? ctx.cluster.namespace) : undefined,
     }
-    const { apiVersion: _a, kind: _k, ...fields } = p.manifest
     const where = ref.namespace ? `${ref.namespace}/${metadata.name}` : metadata.name
     await waitFor(
       ctx,
       async () => {
         const live = await mustGet(ctx, ref, metadata.name, kind)
-        const miss = missingField(fields, live)
+        const miss = missingField(applied, live)
         if (miss) return `field ${miss} differs from the manifest`
         const observed = (live.status as { observedGeneration?: number } | undefined)
           ?.observedGeneration
