@@ -63,6 +63,19 @@ describe('run_command', () => {
     expect(err.message).toBe('command slow timed out after 300 ms and was killed: started')
   })
 
+  it('run() kills the command when the task is cancelled (ctx.signal aborts)', async () => {
+    const abort = new AbortController()
+    const c = actionContext({} as Cluster, {
+      commands: { wait: { ...commands.slow!, timeoutMs: 10_000 } },
+      signal: abort.signal,
+    })
+    setTimeout(() => abort.abort(), 100)
+    const started = Date.now()
+    const err = await rejection(action.run(c, action.params.parse({ command: 'wait' })))
+    expect(Date.now() - started).toBeLessThan(3_000)
+    expect(err.message).toBe('command wait was killed by SIGKILL: started')
+  })
+
   it('run() cuts stdout and stderr at maxOutputBytes and flags it', async () => {
     const out = await run({ command: 'loud' })
     const result = out.output as CommandResult

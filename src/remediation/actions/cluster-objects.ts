@@ -98,8 +98,3 @@ export function rolloutState(object: KubeObject, minGeneration = 0): CheckResult
   if (updated === replicas && ready === replicas && available === replicas) return true
   return `${updated}/${replicas} replicas updated, ${ready}/${replicas} ready, ${available}/${replicas} available`
 }
-
-/** errorMessage is the message of anything thrown. */
-export function errorMessage(err: unknown): string {
-  return err instanceof Error ? err.message : String(err)
-}
