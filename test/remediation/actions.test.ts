@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'bun:test'
 import { z } from 'zod'
-import { KubeApiError, type Cluster, type KubeReason } from '../../src/k8s/index.ts'
+import {
+  KubeApiError,
+  type Cluster,
+  type KubeObject,
+  type KubeReason,
+} from '../../src/k8s/index.ts'
 import { actionNames } from '../../src/policy/kinds/remediation-policy.ts'
 import {
   actionFor,
@@ -10,6 +15,8 @@ import {
   VerificationError,
   waitFor,
 } from '../../src/remediation/actions/index.ts'
+import { rolloutState } from '../../src/remediation/actions/cluster-objects.ts'
+import { maxUnavailableOf, podsOf } from '../../src/remediation/actions/rollout-restart.ts'
 import { actionContext, rejection } from '../helpers/actions.ts'
 
 const kube = (reason: KubeReason) => new KubeApiError(`x: ${reason}`, { statusCode: 0, reason })
@@ -206,5 +213,114 @@ describe('action parameters', () => {
       data: { k: 'v' },
     }
     expect(actions.apply_manifest.params.parse({ manifest })).toEqual({ manifest, force: false })
+  })
+})
+
+describe('rolloutState', () => {
+  const workload = (kind: string, spec: object, status: object, generation = 2) =>
+    ({
+      apiVersion: 'apps/v1',
+      kind,
+      metadata: { name: 'w', generation },
+      spec,
+      status,
+    }) as KubeObject
+
+  it.each([
+    [
+      'Deployment',
+      { replicas: 3 },
+      {
+        observedGeneration: 2,
+        replicas: 3,
+        updatedReplicas: 3,
+        readyReplicas: 3,
+        availableReplicas: 3,
+      },
+      true,
+    ],
+    [
+      'Deployment',
+      { replicas: 3 },
+      {
+        observedGeneration: 1,
+        replicas: 3,
+        updatedReplicas: 3,
+        readyReplicas: 3,
+        availableReplicas: 3,
+      },
+      'generation 2 not observed yet (observed 1)',
+    ],
+    [
+      'Deployment',
+      { replicas: 3 },
+      {
+        observedGeneration: 2,
+        replicas: 4,
+        updatedReplicas: 3,
+        readyReplicas: 3,
+        availableReplicas: 3,
+      },
+      '1 old replica(s) pending termination',
+    ],
+    [
+      'Deployment',
+      { replicas: 3 },
+      {
+        observedGeneration: 2,
+        replicas: 3,
+        updatedReplicas: 3,
+        readyReplicas: 2,
+        availableReplicas: 2,
+      },
+      '3/3 replicas updated, 2/3 ready, 2/3 available',
+    ],
+    ['Deployment', { replicas: 0 }, { observedGeneration: 2 }, true],
+    [
+      'StatefulSet',
+      { replicas: 2 },
+      { observedGeneration: 2, updatedReplicas: 1, readyReplicas: 2, availableReplicas: 2 },
+      '1/2 replicas updated, 2/2 ready, 2/2 available',
+    ],
+    [
+      'DaemonSet',
+      {},
+      {
+        observedGeneration: 2,
+        desiredNumberScheduled: 3,
+        updatedNumberScheduled: 3,
+        numberAvailable: 3,
+      },
+      true,
+    ],
+    [
+      'DaemonSet',
+      {},
+      {
+        observedGeneration: 2,
+        desiredNumberScheduled: 3,
+        updatedNumberScheduled: 2,
+        numberAvailable: 3,
+      },
+      '2/3 pods updated, 3/3 available',
+    ],
+  ] as const)('rolloutState() of a %s %o with status %o is %p', (kind, spec, status, expected) => {
+    expect(rolloutState(workload(kind, spec, status))).toBe(expected)
+  })
+
+  it.each([
+    ['Deployment', { replicas: 10 }, 2],
+    ['Deployment', { replicas: 3 }, 1],
+    ['Deployment', { replicas: 10, strategy: { rollingUpdate: { maxUnavailable: 4 } } }, 4],
+    ['Deployment', { replicas: 5, strategy: { type: 'Recreate' } }, 5],
+    ['StatefulSet', { replicas: 5 }, 1],
+    [
+      'StatefulSet',
+      { replicas: 5, updateStrategy: { rollingUpdate: { maxUnavailable: '40%' } } },
+      2,
+    ],
+  ] as const)('maxUnavailableOf() a %s %o is %d pods', (kind, spec, expected) => {
+    const w = workload(kind, spec, {})
+    expect(maxUnavailableOf(w, podsOf(w))).toBe(expected)
   })
 })

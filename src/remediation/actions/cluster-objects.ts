@@ -95,6 +95,9 @@ export function rolloutState(object: KubeObject, minGeneration = 0): CheckResult
   const updated = status.updatedReplicas ?? 0
   const ready = status.readyReplicas ?? 0
   const available = status.availableReplicas ?? 0
+  const total = status.replicas ?? 0
+  if (object.kind === 'Deployment' && total > updated)
+    return `${total - updated} old replica(s) pending termination`
   if (updated === replicas && ready === replicas && available === replicas) return true
   return `${updated}/${replicas} replicas updated, ${ready}/${replicas} ready, ${available}/${replicas} available`
 }
