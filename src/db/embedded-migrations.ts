@@ -14,9 +14,10 @@ import m10 from '../../migrations/0010_drift_findings.sql' with { type: 'text' }
 import m11 from '../../migrations/0011_policies.sql' with { type: 'text' }
 import m12 from '../../migrations/0012_notify.sql' with { type: 'text' }
 import m13 from '../../migrations/0013_incidents.sql' with { type: 'text' }
+import m14 from '../../migrations/0014_leases.sql' with { type: 'text' }
 
 /** embeddedMigrations is the drizzle journal with the SQL of each entry, by tag. */
 export const embeddedMigrations = {
   journal,
-  sql: { '0000_init': m0, '0001_identity': m1, '0002_audit_append_only': m2, '0003_metrics': m3, '0004_logs_events': m4, '0005_logs_fts': m5, '0006_log_services': m6, '0007_logs_index_v2': m7, '0008_logs_level_index': m8, '0009_anomalies': m9, '0010_drift_findings': m10, '0011_policies': m11, '0012_notify': m12, '0013_incidents': m13 } as Record<string, string>,
+  sql: { '0000_init': m0, '0001_identity': m1, '0002_audit_append_only': m2, '0003_metrics': m3, '0004_logs_events': m4, '0005_logs_fts': m5, '0006_log_services': m6, '0007_logs_index_v2': m7, '0008_logs_level_index': m8, '0009_anomalies': m9, '0010_drift_findings': m10, '0011_policies': m11, '0012_notify': m12, '0013_incidents': m13, '0014_leases': m14 } as Record<string, string>,
 }
