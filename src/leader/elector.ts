@@ -105,10 +105,12 @@ export class Elector implements Leadership {
   /** run takes and renews the lease until the signal aborts, then releases it. */
   async run(signal: AbortSignal): Promise<void> {
     const { timing, logger } = this.options
+    let acquired = false
     while (!signal.aborted) {
       const started = this.now()
       try {
         const held = await this.store.acquire()
+        acquired ||= held
         if (held) this.renewedAt = started
         this.set(held && this.isLeaderAt(started))
       } catch (err) {
@@ -122,9 +124,9 @@ export class Elector implements Leadership {
       await sleep(Math.max(0, Math.min(wait, deadline)), signal)
       if (this.leading && !this.isLeader()) this.set(false)
     }
-    const held = this.leading
     this.set(false)
-    if (!held) return
+    // Even a leader that already gave up may still hold the lease; release checks it is ours.
+    if (!acquired) return
     try {
       await this.store.release()
     } catch (err) {

@@ -14,6 +14,7 @@ import { randomBytes } from 'node:crypto'
 import { hostname } from 'node:os'
 import type { Client } from '@libsql/client'
 import type { Registry } from 'prom-client'
+import type { Config } from '../config.ts'
 import type { Cluster } from '../k8s/types.ts'
 import type { Logger } from '../obs/logger.ts'
 import { databaseLease } from './database.ts'
@@ -113,4 +114,35 @@ export function alwaysLeader(identity = newIdentity()): Leadership {
       }),
     onChange: () => () => {},
   }
+}
+
+/** LeaderDeps are what `leadershipFor` needs to build either backend. */
+export interface LeaderDeps {
+  client: Client
+  /** cluster is needed for the `kubernetes` backend only. */
+  cluster?: Pick<Cluster, 'get' | 'create' | 'patch' | 'namespace'>
+  registry?: Registry
+  logger?: Logger
+}
+
+/** leadershipFor builds the Leadership that `config.leader` asks for (the server's entry point). */
+export function leadershipFor(
+  leader: Config['leader'],
+  env: { KUBERNETES_SERVICE_HOST: string | undefined },
+  deps: LeaderDeps,
+): Leadership {
+  const kind = leaderKind(leader.election, env)
+  const common = {
+    name: leader.leaseName,
+    leaseMs: leader.leaseMs,
+    registry: deps.registry,
+    logger: deps.logger,
+  }
+  if (kind === 'none') return createLeadership({ kind, ...common })
+  if (kind === 'database') return createLeadership({ kind, client: deps.client, ...common })
+  if (!deps.cluster)
+    throw new Error(
+      'VIGIL_LEADER_ELECTION=kubernetes needs a cluster connection (VIGIL_KUBECONFIG)',
+    )
+  return createLeadership({ kind, cluster: deps.cluster, namespace: leader.namespace, ...common })
 }
