@@ -49,7 +49,8 @@ export function kubernetesLease(options: KubernetesLeaseOptions): LeaseStore {
   const { cluster, identity, namespace, name } = options
   const wallClock = options.wallClock ?? Date.now
   const now = options.now ?? (() => performance.now())
-  const seconds = Math.max(1, Math.round(options.leaseMs / 1000))
+  // Whole seconds, never shorter than asked (the renew deadline must fall inside the lease).
+  const seconds = Math.max(1, Math.ceil(options.leaseMs / 1000))
   const ref: ResourceRef = {
     group: 'coordination.k8s.io',
     version: 'v1',
