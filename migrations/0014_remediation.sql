@@ -1,3 +1,12 @@
+CREATE TABLE `leases` (
+	`name` text PRIMARY KEY NOT NULL,
+	`holder` text NOT NULL,
+	`acquired_at` integer NOT NULL,
+	`renewed_at` integer NOT NULL,
+	`expires_at` integer NOT NULL,
+	`transitions` integer DEFAULT 0 NOT NULL
+);
+--> statement-breakpoint
 CREATE TABLE `remediation_tasks` (
 	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
 	`action` text NOT NULL,

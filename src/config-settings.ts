@@ -352,6 +352,45 @@ export const settings = {
     doc: "Context of the kubeconfig to use; else the kubeconfig's current-context.",
     schema: z.string().trim().min(1, { error: 'must not be empty' }).optional(),
   },
+  leaderElection: {
+    env: 'VIGIL_LEADER_ELECTION',
+    flag: 'leader-election',
+    file: 'leader_election',
+    default: 'auto',
+    doc: 'Who runs the singleton loops (executor, drift, rules): `auto` (a Lease in a cluster, else the database), `database`, `kubernetes` or `off` (this process always leads).',
+    schema: z.enum(['auto', 'database', 'kubernetes', 'off'], {
+      error: 'must be auto, database, kubernetes or off',
+    }),
+  },
+  leaderLease: {
+    env: 'VIGIL_LEADER_LEASE',
+    flag: 'leader-lease',
+    file: 'leader_lease',
+    default: '15s',
+    doc: 'How long the leader lease lasts unrenewed: a crashed leader is replaced after at most this long (renewed every third of it).',
+    schema: duration(1_000, 600_000),
+  },
+  leaderNamespace: {
+    env: 'VIGIL_LEADER_NAMESPACE',
+    flag: 'leader-namespace',
+    file: 'leader_namespace',
+    default: undefined,
+    doc: "Namespace of the leader Lease; else the cluster context's namespace (in a pod, its own), then `default`.",
+    schema: z.string().trim().min(1, { error: 'must not be empty' }).max(63).optional(),
+  },
+  leaderLeaseName: {
+    env: 'VIGIL_LEADER_LEASE_NAME',
+    flag: 'leader-lease-name',
+    file: 'leader_lease_name',
+    default: 'vigil-leader',
+    doc: 'Name of the leader Lease (or of its database row); replicas sharing one name elect one leader.',
+    schema: z
+      .string()
+      .trim()
+      .regex(/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/, {
+        error: 'must be a lowercase DNS name (a-z, 0-9, - and .)',
+      }),
+  },
   driftPaths: {
     env: 'VIGIL_DRIFT_PATHS',
     flag: 'drift-paths',

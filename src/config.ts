@@ -9,6 +9,7 @@ import { join } from 'node:path'
 import { parse as parseYaml } from 'yaml'
 import type { EngineOptions } from './metrics/engine.ts'
 import type { Matcher } from './metrics/types.ts'
+import type { LeaderElection } from './leader/index.ts'
 import { driftSettingsSchema, type DriftSettings } from './drift/settings.ts'
 import { settings, type Setting, type SettingKey } from './config-settings.ts'
 import {
@@ -58,6 +59,12 @@ export interface Config {
     retentionMs: number
   }
   kube: KubeSettings
+  leader: {
+    election: LeaderElection
+    leaseMs: number
+    namespace: string | undefined
+    leaseName: string
+  }
   drift: {
     paths: string[]
     git: { url: string; branch: string; path: string; intervalMs: number } | undefined
@@ -198,6 +205,12 @@ export function loadConfig(
         KUBERNETES_SERVICE_HOST: env.KUBERNETES_SERVICE_HOST,
         KUBERNETES_SERVICE_PORT: env.KUBERNETES_SERVICE_PORT,
       },
+    },
+    leader: {
+      election: parsed.leaderElection as LeaderElection,
+      leaseMs: parsed.leaderLease as number,
+      namespace: parsed.leaderNamespace as string | undefined,
+      leaseName: parsed.leaderLeaseName as string,
     },
     drift: {
       paths: (parsed.driftPaths as string[] | undefined) ?? [],

@@ -532,3 +532,17 @@ export const remediationTasks = sqliteTable(
     index('remediation_tasks_incident').on(t.incidentId, t.id),
   ],
 )
+
+/**
+ * leases elects the leader of the singleton loops: one row per lease, taken by a conditional
+ * upsert (`holder = me OR expires_at < now`) so that two processes never hold it at once.
+ * `holder` is '' once released; times are the database's clock in Unix milliseconds.
+ */
+export const leases = sqliteTable('leases', {
+  name: text('name').primaryKey(),
+  holder: text('holder').notNull(),
+  acquiredAt: integer('acquired_at').notNull(),
+  renewedAt: integer('renewed_at').notNull(),
+  expiresAt: integer('expires_at').notNull(),
+  transitions: integer('transitions').notNull().default(0),
+})
