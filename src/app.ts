@@ -37,6 +37,7 @@ import {
   incidentStreamRoutes,
   silencesPageRoutes,
 } from './incidents/index.ts'
+import { remediationRoutes } from './remediation/index.ts'
 import { securityHeaders } from './http/security-headers.ts'
 import { staticRoutes } from './http/static.ts'
 import { observeHttp } from './obs/http.ts'
@@ -84,6 +85,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/', driftRoutes)
   app.route('/', notifyRoutes)
   app.route('/', incidentRoutes)
+  app.route('/', remediationRoutes)
   app.route('/', plainRoutes)
   app.route('/', metricsPageRoutes)
   app.route('/', logsPageRoutes)

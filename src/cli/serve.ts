@@ -26,6 +26,10 @@ import { PolicyFileLoader, PolicyService } from '../policy/index.ts'
 import { createNotifier } from '../notify/index.ts'
 import { createIncidents } from '../incidents/index.ts'
 import { RuleEvaluator } from '../alerting/index.ts'
+import { connectCluster } from '../k8s/index.ts'
+import type { Cluster } from '../k8s/types.ts'
+import { leaderKind, leadershipFor, newIdentity } from '../leader/index.ts'
+import { remediationFor } from '../remediation/server.ts'
 import { runtime, serve, type Server } from '../runtime/index.ts'
 import type { Lifecycle } from '../system/index.ts'
 import { VERSION } from '../version.ts'
@@ -119,7 +123,14 @@ export async function start(
     registerDetectorMetrics(metrics.registry),
   )
   const policies = new PolicyService(db.client, now)
-  const drift = driftScanner(config, db, now, logger, bus, metrics.registry, policies)
+  // One cluster connection, made on first use, for drift, remediation and leader election.
+  let clusterConnection: Promise<Cluster> | undefined
+  const cluster = () =>
+    (clusterConnection ??= connectCluster(config.kube).catch((err: unknown) => {
+      clusterConnection = undefined
+      throw err
+    }))
+  const drift = driftScanner(config, db, now, logger, bus, metrics.registry, policies, cluster)
   const policyFiles = new PolicyFileLoader(policies, audit, logger, config.policy.paths, now)
   // Invalid policy files are reported (log, /ui/policies) and do not stop the server. Loading
   // with no paths still runs: it removes file policies whose paths are no longer configured.
@@ -148,6 +159,30 @@ export async function start(
     registry: metrics.registry,
     intervalMs: config.alerting.intervalMs,
   })
+  const identity = newIdentity()
+  const kubeLease =
+    leaderKind(config.leader.election, config.kube.env) === 'kubernetes'
+      ? await cluster()
+      : undefined
+  const leadership = leadershipFor(config.leader, config.kube.env, {
+    client: db.client,
+    cluster: kubeLease,
+    registry: metrics.registry,
+    logger,
+  })
+  const remediation = remediationFor(config, {
+    db,
+    audit,
+    bus,
+    policies,
+    incidents,
+    registry: metrics.registry,
+    logger,
+    now,
+    cluster,
+    leader: leadership,
+    identity,
+  })
   const loops = new AbortController()
   const background = Promise.all([
     drift.run(loops.signal),
@@ -156,6 +191,8 @@ export async function start(
     metricsEngine.run(loops.signal),
     anomalies.run(loops.signal),
     notifier.run(loops.signal),
+    leadership.run(loops.signal),
+    remediation.run(loops.signal),
     runRecordTasks(
       [logsTask(logs, metricsEngine), eventsTask(events, metricsEngine)],
       loops.signal,
@@ -183,6 +220,7 @@ export async function start(
     notifier,
     incidents,
     silences,
+    remediation,
     startedAt,
     now,
   })

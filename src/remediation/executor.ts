@@ -231,7 +231,7 @@ export class Executor {
       let task: Task | undefined
       try {
         await this.expire()
-        if (this.deps.leader.isLeader())
+        if (this.deps.leader.isLeader() && (await this.deps.store.hasRunnable(this.deps.now())))
           task = await this.deps.store.claim(owner, this.deps.now(), this.deps.settings.leaseMs)
       } catch (err) {
         this.deps.logger.error('remediation: cannot claim a task', { err })
@@ -252,7 +252,7 @@ export class Executor {
 
   private async expire(): Promise<void> {
     const now = this.deps.now()
-    if (now - this.lastExpiry < 5_000) return
+    if (now - this.lastExpiry < 15_000) return
     this.lastExpiry = now
     for (const task of await this.deps.store.expire(now, `external:%`)) {
       await this.record(task, 'remediation.task.expired', 'failure', {

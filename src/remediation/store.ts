@@ -256,6 +256,17 @@ export class TaskStore {
     return res.rows[0] ? toTask(res.rows[0]) : undefined
   }
 
+  /** hasRunnable tells, with a read only, whether `claim` could find something now. */
+  async hasRunnable(now: number): Promise<boolean> {
+    const res = await this.client.execute({
+      sql: `SELECT 1 FROM remediation_tasks WHERE (state = 'approved' AND not_before <= ?1)
+          OR (state = 'running' AND lease_until < ?1 AND lease_owner NOT LIKE 'external:%')
+        LIMIT 1`,
+      args: [now],
+    })
+    return res.rows.length > 0
+  }
+
   /** renew extends a held lease; false when the lease is no longer ours (taken over or ended). */
   async renew(id: number, owner: string, now: number, leaseMs: number): Promise<boolean> {
     const res = await this.client.execute({

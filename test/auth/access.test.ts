@@ -15,6 +15,8 @@ const publicRoutes = [
   'POST /api/v1/auth/login',
   'POST /api/v1/auth/refresh',
 ]
+// Routes that take no credentials but an HMAC signature of the body (external executors).
+const signedRoutes = ['GET /remediator/tasks', 'POST /remediator/results']
 // Routes any signed-in principal may call, whatever its permissions.
 const authenticatedRoutes = ['POST /api/v1/auth/logout', 'GET /api/v1/auth/me']
 
@@ -61,6 +63,7 @@ describe('access control over the route table', () => {
     for (const route of routes) {
       const res = await call(route)
       if (publicRoutes.includes(route.key)) continue
+      if (signedRoutes.includes(route.key)) continue
       if (res.status !== 401) open.push(`${route.key} -> ${res.status}`)
       else
         expect(((await res.json()) as { error: { code: string } }).error.code).toBe('unauthorized')
@@ -69,21 +72,49 @@ describe('access control over the route table', () => {
   })
 
   it('answers 403 to every permissioned route for a token without that permission', async () => {
-    // remediation:approve opens no route yet, so every permissioned route must refuse it.
-    const headers = await bearer(t, ['remediation:approve'])
-    const allowed: string[] = []
-    for (const route of routes) {
-      if (publicRoutes.includes(route.key) || authenticatedRoutes.includes(route.key)) continue
-      const res = await call(route, headers)
-      if (res.status !== 403) allowed.push(`${route.key} -> ${res.status}`)
+    // One token per permission, holding every other one: each permissioned route must refuse
+    // exactly the token that lacks the permission it declares, naming it.
+    const needs = new Map<string, string[]>()
+    for (const missing of permissions) {
+      const headers = await bearer(
+        t,
+        permissions.filter((p) => p !== missing),
+      )
+      for (const route of routes) {
+        if (publicRoutes.includes(route.key) || authenticatedRoutes.includes(route.key)) continue
+        if (signedRoutes.includes(route.key)) continue
+        const res = await call(route, headers)
+        if (res.status !== 403) continue
+        const body = (await res.json()) as { error: { details?: { permission?: string } } }
+        if (body.error.details?.permission === missing)
+          needs.set(route.key, [...(needs.get(route.key) ?? []), missing])
+      }
     }
-    expect(allowed).toEqual([])
+    const unguarded = routes
+      .map((r) => r.key)
+      .filter((k) => !publicRoutes.includes(k) && !authenticatedRoutes.includes(k))
+      .filter((k) => !signedRoutes.includes(k))
+      .filter((k) => needs.get(k)?.length !== 1)
+    expect(unguarded).toEqual([])
+  })
+
+  it('answers 401 invalid_signature to every signed route without a valid signature', async () => {
+    for (const key of signedRoutes) {
+      const route = routes.find((r) => r.key === key)!
+      expect(route).toBeDefined()
+      const res = await call(route)
+      expect(res.status).toBe(401)
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe(
+        'invalid_signature',
+      )
+    }
   })
 
   it('lets a token with every permission past the guard on every route', async () => {
     const headers = await bearer(t, [...permissions])
     const refused: string[] = []
     for (const route of routes) {
+      if (signedRoutes.includes(route.key)) continue
       const res = await call(route, headers)
       if (res.status === 401 || res.status === 403) refused.push(`${route.key} -> ${res.status}`)
     }

@@ -24,6 +24,9 @@ import { EventsService, registerEventsMetrics } from '../../src/events/index.ts'
 import { LogsService, registerLogsMetrics } from '../../src/logs/index.ts'
 import { PolicyService } from '../../src/policy/index.ts'
 import { createNotifier, type Notifier } from '../../src/notify/index.ts'
+import { remediationFor } from '../../src/remediation/server.ts'
+import type { Remediation } from '../../src/remediation/index.ts'
+import type { Cluster } from '../../src/k8s/types.ts'
 import {
   createIncidents,
   type IncidentService,
@@ -51,6 +54,7 @@ export interface TestApp {
   notifier: Notifier
   incidents: IncidentService
   silences: SilenceService
+  remediation: Remediation
   /** An Authorization header with every permission, for tests that are not about access. */
   headers: Record<string, string>
   dir: string
@@ -70,6 +74,8 @@ export async function makeApp(
     now?: () => number
     /** connect gives the drift scanner its cluster (default: none, every scan fails). */
     connect?: () => Promise<ClusterReader>
+    /** cluster gives remediation its cluster (default: none, every action fails). */
+    cluster?: () => Promise<Cluster>
   } = {},
 ): Promise<TestApp> {
   const dir = tempDir()
@@ -136,7 +142,21 @@ export async function makeApp(
     logger,
     metrics.registry,
   )
+  const remediation = remediationFor(config, {
+    db,
+    audit,
+    bus,
+    policies,
+    incidents,
+    registry: metrics.registry,
+    logger,
+    now,
+    cluster: options.cluster ?? (() => Promise.reject(new Error('no cluster in this test'))),
+    leader: { isLeader: () => true, confirm: async () => true },
+    identity: 'test',
+  })
   const app = createApp({
+    remediation,
     incidents,
     silences,
     anomalies,
@@ -190,6 +210,7 @@ export async function makeApp(
     notifier,
     incidents,
     silences,
+    remediation,
     dir,
     close() {
       db.close()
