@@ -315,7 +315,15 @@ export class Executor {
         return await this.end(task, owner, 'failed', result(`invalid params: ${why.join('; ')}`))
       }
       const params = parsed.data
-      const ctx = await this.context(task, signal, true)
+      let ctx: ActionContext
+      try {
+        ctx = await this.context(task, signal, true)
+      } catch (err) {
+        // Before the guards: a refusal that needs no cluster (mode off, access) still refuses.
+        const early = await this.earlyRefusal(task)
+        if (early) return await this.refuse(task, owner, early.refusal, early.guards, result)
+        return await this.failure(task, owner, err, 'connecting to the cluster', result, undefined)
+      }
 
       if (phase === 'mutated' || phase === 'verifying') {
         // A worker died after the change: never change again, only verify.
@@ -442,6 +450,25 @@ export class Executor {
       clearInterval(renewer)
       clearTimeout(timer)
     }
+  }
+
+  /** earlyRefusal runs the guards that need no cluster; the refusal, if one refuses. */
+  private async earlyRefusal(
+    task: Task,
+  ): Promise<{ refusal: GuardDecision; guards: GuardDecision[] } | undefined> {
+    const incident =
+      task.incidentId === null ? undefined : await this.deps.incident(task.incidentId)
+    const access = await this.deps.access(task)
+    const guards = preflight({
+      task,
+      settings: this.deps.settings,
+      now: this.deps.now(),
+      incident,
+      access,
+      impact: undefined,
+    }).filter((g) => g.guard !== 'blast_radius')
+    const refusal = refusalOf(guards)
+    return refusal ? { refusal, guards } : undefined
   }
 
   /**
