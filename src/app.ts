@@ -37,7 +37,11 @@ import {
   incidentStreamRoutes,
   silencesPageRoutes,
 } from './incidents/index.ts'
-import { remediationRoutes } from './remediation/index.ts'
+import {
+  remediationPageRoutes,
+  remediationRoutes,
+  remediationStreamRoutes,
+} from './remediation/index.ts'
 import { securityHeaders } from './http/security-headers.ts'
 import { staticRoutes } from './http/static.ts'
 import { observeHttp } from './obs/http.ts'
@@ -99,6 +103,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/', incidentStreamRoutes)
   app.route('/', incidentPageRoutes)
   app.route('/', silencesPageRoutes)
+  app.route('/', remediationStreamRoutes)
+  app.route('/', remediationPageRoutes)
   app.route('/prometheus/api/v1', promApiRoutes)
   app.route('/', dashboardRoutes)
 

@@ -12,6 +12,8 @@ export interface LayoutProps {
   version: string
   /** The signed-in user; undefined on the login page. */
   user?: { name: string; role: string } | undefined
+  /** The global remediation mode, shown as a badge to the signed in. */
+  remediationMode?: 'off' | 'dry_run' | 'enforce' | undefined
   /** The session's CSRF token, sent by htmx on every request. */
   csrfToken?: string | undefined
   /** Extra assets of the page (e.g. the chart library), by embedded file name. */
@@ -61,6 +63,16 @@ export function Layout(props: LayoutProps) {
             vigil
           </a>
           <div class="topbar-right">
+            {props.remediationMode ? (
+              <span
+                class={`badge remediation-mode mode-${props.remediationMode}`}
+                id="remediation-mode"
+                title="The server's remediation mode (VIGIL_REMEDIATION_MODE)"
+              >
+                remediation:{' '}
+                {props.remediationMode === 'dry_run' ? 'dry run' : props.remediationMode}
+              </span>
+            ) : null}
             {props.user ? (
               <form method="post" action="/logout" class="logout">
                 <input type="hidden" name="_csrf" value={props.csrfToken ?? ''} />

@@ -28,6 +28,7 @@ export function renderPage(
           version={VERSION}
           user={principal ? { name: principal.name, role: principal.role ?? 'token' } : undefined}
           csrfToken={principal?.csrfToken}
+          remediationMode={principal ? c.var.deps.config.remediation.mode : undefined}
           assets={page.assets}
         >
           {page.content}

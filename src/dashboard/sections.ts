@@ -61,7 +61,6 @@ export const sections: Section[] = [
     title: 'Remediation',
     href: '/dashboard/remediation',
     permission: 'remediation:read',
-    upcoming: 'Tasks awaiting approval, running and done, with their guards and results.',
   },
   { id: 'audit', title: 'Audit', href: '/dashboard/audit', permission: 'audit:read' },
   { id: 'settings', title: 'Settings', href: '/dashboard/settings', permission: 'users:manage' },

@@ -6,6 +6,7 @@ import { FindingItems } from '../../views/partials/finding-items.tsx'
 import type { AppEnv } from '../app-env.ts'
 import { auditRead } from '../audit/record.ts'
 import { requires } from '../auth/guard.ts'
+import { grants } from '../auth/permissions.ts'
 import { renderPage } from '../dashboard/render.tsx'
 import { ValidationError } from '../errors.ts'
 import type { StoredFinding } from './findings-store.ts'
@@ -51,6 +52,9 @@ export const driftPageRoutes = new Hono<AppEnv>().get(
     await auditRead(c, 'drift.query', { status, returned: page.findings.length, via: 'dashboard' })
     const nextUrl = page.next_cursor ? driftUrl(view, { cursor: page.next_cursor }) : undefined
     const code = error ? 400 : 200
+    const proposeCsrf = grants(c.var.principal?.permissions ?? [], 'remediation:execute')
+      ? (c.var.principal?.csrfToken ?? '')
+      : undefined
     if (c.req.header('hx-request') === 'true' && cursor !== undefined) {
       return c.html(
         <FindingItems
@@ -58,6 +62,7 @@ export const driftPageRoutes = new Hono<AppEnv>().get(
           now={c.var.deps.now()}
           nextUrl={nextUrl}
           error={error}
+          proposeCsrf={proposeCsrf}
         />,
         code,
       )
@@ -75,6 +80,7 @@ export const driftPageRoutes = new Hono<AppEnv>().get(
             now={c.var.deps.now()}
             nextUrl={nextUrl}
             error={error}
+            proposeCsrf={proposeCsrf}
           />
         ),
       },

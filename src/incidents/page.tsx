@@ -13,8 +13,11 @@ import { requires } from '../auth/guard.ts'
 import { grants } from '../auth/permissions.ts'
 import { renderPage } from '../dashboard/render.tsx'
 import { AppError, NotFoundError, ValidationError } from '../errors.ts'
+import { actionChoices } from '../remediation/page.tsx'
+import { suggestForIncident } from '../remediation/suggest.ts'
 import { incidentId, listQuery, noteInput } from './params.ts'
 import { actor, listIncidents } from './routes.ts'
+import type { Incident } from './types.ts'
 
 /** canWrite tells whether the caller may change incidents. */
 export function canWrite(c: Context<AppEnv>): boolean {
@@ -25,6 +28,26 @@ function pathId(c: Context<AppEnv>): number {
   const id = incidentId(c.req.param('id'))
   if (id === undefined) throw new NotFoundError(`no incident ${c.req.param('id')}`)
   return id
+}
+
+/** remediationOf is the incident's tasks and a prefilled propose form, as far as the caller may. */
+async function remediationOf(c: Context<AppEnv>, incident: Incident) {
+  const held = c.var.principal?.permissions ?? []
+  if (!grants(held, 'remediation:read')) return undefined
+  const tasks = await c.var.deps.remediation.service.store.list({
+    incidentId: incident.id,
+    limit: 50,
+  })
+  if (!grants(held, 'remediation:execute')) return { tasks }
+  const s = suggestForIncident(incident.labels)
+  const values = {
+    action: s.action,
+    params: JSON.stringify(s.params, null, 2),
+    reason: `incident #${incident.id}: ${incident.title}`.slice(0, 4000),
+    incidentId: String(incident.id),
+    note: s.note,
+  }
+  return { tasks, propose: { actions: actionChoices(c), values } }
 }
 
 async function detail(
@@ -44,6 +67,7 @@ async function detail(
     await Promise.all(ids.map((fid) => findingById(c.var.deps.db.client, fid)))
   ).filter((f) => f !== undefined)
   const props: IncidentPageProps = {
+    remediation: await remediationOf(c, incident),
     incident,
     timeline,
     deliveries,

@@ -25,6 +25,8 @@ import { evaluateAccess, type Severity } from './access.ts'
 import { planRemediation } from './planner.ts'
 
 export { remediationRoutes } from './routes.ts'
+export { remediationPageRoutes } from './page.tsx'
+export { remediationStreamRoutes } from './stream.ts'
 export { RemediationService } from './service.ts'
 export { Executor } from './executor.ts'
 export { TaskStore } from './store.ts'

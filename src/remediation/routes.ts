@@ -102,6 +102,41 @@ export async function decide(
   return task
 }
 
+/**
+ * proposeTask asks for a task by hand for the API and the pages: `approve: true` needs
+ * remediation:approve, and an incident id must name an incident (its severity goes on the task).
+ */
+export async function proposeTask(c: Context<AppEnv>, input: z.output<typeof createInput>) {
+  const principal = c.var.principal!
+  if (input.approve && !grants(principal.permissions, 'remediation:approve'))
+    throw new ForbiddenError('approve: true needs the permission remediation:approve', {
+      details: { permission: 'remediation:approve' },
+    })
+  const { service } = c.var.deps.remediation
+  const incident =
+    input.incident_id === undefined
+      ? undefined
+      : await c.var.deps.incidents.get(input.incident_id).catch(() => {
+          throw new NotFoundError(`incident_id: no incident ${input.incident_id}`)
+        })
+  const proposed = await service.propose(
+    {
+      action: input.action,
+      params: input.params,
+      reason: input.reason,
+      requester: requesterOf(c),
+      incidentId: incident?.id ?? null,
+      severity: incident?.severity ?? null,
+      priority: input.priority,
+      idempotencyKey: input.idempotency_key,
+      mode: 'approval',
+    },
+    { ...deciderOf(c), approve: input.approve },
+  )
+  c.set('audited', true)
+  return proposed
+}
+
 function signed(): MiddlewareHandler<AppEnv> {
   let check: MiddlewareHandler | undefined
   return async (c, next) => {
@@ -129,34 +164,7 @@ export const remediationRoutes = new Hono<AppEnv>()
     return c.json({ ...page, tasks: page.tasks.map(presentTask) })
   })
   .post('/api/v1/remediation/tasks', requires('remediation:execute'), async (c) => {
-    const input = await parseJson(c, createInput)
-    const principal = c.var.principal!
-    if (input.approve && !grants(principal.permissions, 'remediation:approve'))
-      throw new ForbiddenError('approve: true needs the permission remediation:approve', {
-        details: { permission: 'remediation:approve' },
-      })
-    const { service } = c.var.deps.remediation
-    const incident =
-      input.incident_id === undefined
-        ? undefined
-        : await c.var.deps.incidents.get(input.incident_id).catch(() => {
-            throw new NotFoundError(`incident_id: no incident ${input.incident_id}`)
-          })
-    const { task, created } = await service.propose(
-      {
-        action: input.action,
-        params: input.params,
-        reason: input.reason,
-        requester: requesterOf(c),
-        incidentId: incident?.id ?? null,
-        severity: incident?.severity ?? null,
-        priority: input.priority,
-        idempotencyKey: input.idempotency_key,
-        mode: 'approval',
-      },
-      { ...deciderOf(c), approve: input.approve },
-    )
-    c.set('audited', true)
+    const { task, created } = await proposeTask(c, await parseJson(c, createInput))
     return c.json({ task: presentTask(task), created }, created ? 201 : 200)
   })
   .get('/api/v1/remediation/actions', requires('remediation:read'), (c) => {

@@ -141,11 +141,12 @@ describe('dashboard in Chromium', () => {
     expect(problems).toEqual([])
   })
 
-  it('navigates to a section that is not built yet', async () => {
+  it('navigates to the Remediation queue, live over its stream', async () => {
     await page.click('nav.sidebar >> text=Remediation')
     await page.waitForURL(`${vigil.url}/dashboard/remediation`)
     expect(await page.locator('h1').textContent()).toBe('Remediation')
-    expect(await page.locator('main').textContent()).toContain('This page is not built yet.')
+    expect(await page.locator('main').textContent()).toContain('No tasks yet.')
+    await page.waitForSelector('#incidents-live-status[data-state="live"]')
     expect(problems).toEqual([])
   })
 

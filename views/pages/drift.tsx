@@ -41,6 +41,8 @@ export function DriftPage(props: {
   now: number
   nextUrl?: string | undefined
   error?: string | undefined
+  /** The CSRF token, when the principal may propose remediations of findings. */
+  proposeCsrf?: string | undefined
 }) {
   const v = props.view
   return (
@@ -78,7 +80,12 @@ export function DriftPage(props: {
           </p>
         ) : null}
         <ol class="timeline" id="findings">
-          <FindingItems findings={props.findings} now={props.now} nextUrl={props.nextUrl} />
+          <FindingItems
+            findings={props.findings}
+            now={props.now}
+            nextUrl={props.nextUrl}
+            proposeCsrf={props.proposeCsrf}
+          />
         </ol>
       </section>
     </>

@@ -10,6 +10,8 @@ import { formatTime } from '../../src/units.ts'
 import { StatusBadge } from '../partials/incident-rows.tsx'
 import { IncidentSource } from '../partials/incident-source.tsx'
 import type { StoredFinding } from '../../src/drift/findings-store.ts'
+import type { Task } from '../../src/remediation/types.ts'
+import { ProposeForm, TaskTable, type ProposeValues } from '../partials/task-rows.tsx'
 
 /** IncidentPageProps are what the detail page shows. */
 export interface IncidentPageProps {
@@ -22,6 +24,42 @@ export interface IncidentPageProps {
   /** The drift findings that fired it, when a drift rule did. */
   findings?: StoredFinding[]
   now: number
+  /** The incident's remediation tasks (for remediation:read) and the propose form (execute). */
+  remediation?:
+    | {
+        tasks: Task[]
+        propose?: { actions: { name: string; summary: string }[]; values: ProposeValues }
+      }
+    | undefined
+}
+
+/** IncidentRemediation lists the incident's tasks and offers to propose one. */
+function IncidentRemediation(props: IncidentPageProps) {
+  const r = props.remediation
+  if (!r) return null
+  return (
+    <section class="panel" id="incident-remediation">
+      <h2>Remediation</h2>
+      <TaskTable
+        id="incident-tasks"
+        tasks={r.tasks}
+        now={props.now}
+        empty="No remediation task for this incident."
+      />
+      {r.propose ? (
+        <details>
+          <summary>Propose remediation</summary>
+          <ProposeForm
+            id="incident-propose"
+            actions={r.propose.actions}
+            values={r.propose.values}
+            csrf={props.csrfToken ?? ''}
+            canApprove={false}
+          />
+        </details>
+      ) : null}
+    </section>
+  )
 }
 
 function Pairs(props: { id: string; pairs: Record<string, string> }) {
@@ -124,6 +162,7 @@ export function IncidentPage(props: IncidentPageProps) {
         <h2>Annotations</h2>
         <Pairs id="incident-annotations" pairs={i.annotations} />
       </section>
+      <IncidentRemediation {...props} />
       <section class="panel" id="incident-timeline" data-live="">
         <h2>Timeline</h2>
         <ol class="timeline">

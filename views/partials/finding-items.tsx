@@ -6,7 +6,41 @@
  */
 import type { StoredFinding } from '../../src/drift/findings-store.ts'
 import { formatDuration } from '../../src/units.ts'
+import { suggestForFinding } from '../../src/remediation/suggest.ts'
 import { LoadOlder } from './load-older.tsx'
+
+/** ProposeFix is one finding's form proposing its remediation (for remediation:execute). */
+function ProposeFix(props: { finding: StoredFinding; csrf: string }) {
+  const f = props.finding
+  if (f.category !== 'drift' || f.status !== 'open') return null
+  const s = suggestForFinding(f)
+  return (
+    <form
+      method="post"
+      action="/dashboard/remediation/propose"
+      class="propose-fix"
+      data-finding={String(f.id)}
+    >
+      <input type="hidden" name="_csrf" value={props.csrf} />
+      <input type="hidden" name="action" value={s.action} />
+      <input
+        type="hidden"
+        name="reason"
+        value={`drift finding #${f.id}: ${f.type} ${resourceName(f)}`}
+      />
+      {s.note ? <p class="muted">{s.note}</p> : null}
+      <label>
+        Params of <code>{s.action}</code> (JSON)
+        <textarea name="params" rows={6} cols={60} spellcheck={false}>
+          {JSON.stringify(s.params, null, 2)}
+        </textarea>
+      </label>
+      <button type="submit" data-action={s.action}>
+        Propose {s.action}
+      </button>
+    </form>
+  )
+}
 
 const shown = (v: unknown) =>
   v === null || v === undefined ? '—' : typeof v === 'string' ? v : JSON.stringify(v)
@@ -17,7 +51,12 @@ function resourceName(f: StoredFinding): string {
 }
 
 /** FindingItem renders one finding; every value is escaped text, never markup. */
-export function FindingItem(props: { finding: StoredFinding; now: number }) {
+export function FindingItem(props: {
+  finding: StoredFinding
+  now: number
+  /** The CSRF token, when the principal may propose a remediation (remediation:execute). */
+  proposeCsrf?: string | undefined
+}) {
   const f = props.finding
   const age = formatDuration(Math.max(0, (f.resolvedAt ?? props.now) - f.firstSeen))
   const iso = new Date(f.firstSeen).toISOString()
@@ -112,6 +151,9 @@ export function FindingItem(props: { finding: StoredFinding; now: number }) {
             </>
           ) : null}
         </dl>
+        {props.proposeCsrf !== undefined ? (
+          <ProposeFix finding={f} csrf={props.proposeCsrf} />
+        ) : null}
       </details>
     </li>
   )
@@ -123,11 +165,12 @@ export function FindingItems(props: {
   now: number
   nextUrl?: string | undefined
   error?: string | undefined
+  proposeCsrf?: string | undefined
 }) {
   return (
     <>
       {props.findings.map((finding) => (
-        <FindingItem finding={finding} now={props.now} />
+        <FindingItem finding={finding} now={props.now} proposeCsrf={props.proposeCsrf} />
       ))}
       <LoadOlder nextUrl={props.nextUrl} error={props.error} />
     </>
