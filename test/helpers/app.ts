@@ -218,3 +218,21 @@ export async function makeApp(
     },
   }
 }
+
+/** allowAllAccess stores an AccessPolicy that allows every action to everyone (remediation tests). */
+export async function allowAllAccess(t: TestApp): Promise<void> {
+  await t.policies.create(
+    {
+      apiVersion: 'vigil/v1',
+      kind: 'AccessPolicy',
+      metadata: { name: 'allow-all' },
+      spec: {
+        subjects: [{ role: '*' }, { token: '*' }, { policy: '*' }],
+        actions: ['*'],
+        resources: [{ kind: '*' }],
+        effect: 'allow',
+      },
+    },
+    { name: 'test', type: 'token' },
+  )
+}

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
-import { makeApp, type TestApp } from '../helpers/app.ts'
+import { allowAllAccess, makeApp, type TestApp } from '../helpers/app.ts'
 import { addUser, login, origin, type Session } from '../helpers/auth.ts'
 import { alert } from '../incidents/alerts.ts'
 
@@ -9,20 +9,7 @@ let auditor: Session
 
 beforeAll(async () => {
   t = await makeApp()
-  await t.policies.create(
-    {
-      apiVersion: 'vigil/v1',
-      kind: 'AccessPolicy',
-      metadata: { name: 'allow-all' },
-      spec: {
-        subjects: [{ role: '*' }, { token: '*' }, { policy: '*' }],
-        actions: ['*'],
-        resources: [{ kind: '*' }],
-        effect: 'allow',
-      },
-    },
-    { name: 'test', type: 'token' },
-  )
+  await allowAllAccess(t)
   await addUser(t, 'ada', 'operator')
   await addUser(t, 'vic', 'auditor')
   operator = await login(t, 'ada', 'correct-horse-battery')

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'bun:test'
 import { signPayload } from '../../src/auth/signature.ts'
-import { makeApp, type TestApp } from '../helpers/app.ts'
+import { allowAllAccess, makeApp, type TestApp } from '../helpers/app.ts'
 import { bearer } from '../helpers/auth.ts'
 
 const secret = 'executor-secret-0123456789'
@@ -14,22 +14,7 @@ async function app(env: Record<string, string> = {}) {
   return t
 }
 
-async function allowAll(t: TestApp) {
-  await t.policies.create(
-    {
-      apiVersion: 'vigil/v1',
-      kind: 'AccessPolicy',
-      metadata: { name: 'allow-all' },
-      spec: {
-        subjects: [{ role: '*' }, { token: '*' }, { policy: '*' }],
-        actions: ['*'],
-        resources: [{ kind: '*' }],
-        effect: 'allow',
-      },
-    } as never,
-    { name: 'test', type: 'system' } as never,
-  )
-}
+const allowAll = allowAllAccess
 
 async function call(
   path: string,
