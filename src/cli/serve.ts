@@ -11,25 +11,17 @@ import { filePath, openDatabase, redactUrl, type Database } from '../db/client.t
 import { clientWriter, workerWriter } from '../db/writer.ts'
 import { migrate } from '../db/migrate.ts'
 import { createLogger, fileSink, stdoutSink, type Logger } from '../obs/logger.ts'
-import { AnomalyService, serviceOptions } from '../anomaly/service.ts'
-import { registerDetectorMetrics } from '../anomaly/metrics.ts'
 import { Bus } from '../bus.ts'
-import { driftScanner } from '../drift/server.ts'
-import { EventsService, eventsTask, registerEventsMetrics } from '../events/index.ts'
-import { recordRejectReasons } from '../ingest/record.ts'
+import { eventsTask } from '../events/index.ts'
 import { runRecordTasks } from '../ingest/runner.ts'
-import { LogsService, logsTask, registerLogsMetrics } from '../logs/index.ts'
-import { MetricsEngine } from '../metrics/engine.ts'
-import { registerMetricsMetrics } from '../metrics/metrics.ts'
+import { logsTask } from '../logs/index.ts'
 import { createMetrics } from '../obs/metrics.ts'
-import { PolicyFileLoader, PolicyService } from '../policy/index.ts'
-import { createNotifier } from '../notify/index.ts'
-import { createIncidents } from '../incidents/index.ts'
+import { PolicyFileLoader } from '../policy/index.ts'
 import { RuleEvaluator } from '../alerting/index.ts'
 import { connectCluster } from '../k8s/index.ts'
 import type { Cluster } from '../k8s/types.ts'
 import { leaderKind, leadershipFor, newIdentity } from '../leader/index.ts'
-import { remediationFor } from '../remediation/server.ts'
+import { buildServices } from '../services.ts'
 import { runtime, serve, type Server } from '../runtime/index.ts'
 import type { Lifecycle } from '../system/index.ts'
 import { VERSION } from '../version.ts'
@@ -85,44 +77,13 @@ export async function start(
 
   const lifecycle: Lifecycle = { draining: false }
   const metrics = createMetrics()
-  const metricsReport = registerMetricsMetrics(metrics.registry)
-  const metricsEngine = await MetricsEngine.open(
-    db.client,
-    config.metrics,
-    now,
-    logger,
-    metricsReport,
-    () => db.releaseFreePages(),
-  )
-  metricsReport.watchHead(() => metricsEngine.headSamples)
   const bus = new Bus((topic, err) => logger.error('bus subscriber failed', { topic, err }))
-  const logsReport = registerLogsMetrics(metrics.registry)
-  for (const reason of recordRejectReasons) metricsReport.rejected(reason, 0)
   // The WAL movers and retention write on a Worker with its own connection (an embedded file
   // under Bun), so indexing does not hold up requests on this thread.
   const writer =
     db.embedded && filePath(config.dbUrl) !== ':memory:' && runtime.name === 'bun'
       ? workerWriter(config.dbUrl)
       : clientWriter(db.client)
-  const logs = await LogsService.open(db.client, { ...config.logs }, now, bus, logsReport, writer)
-  const events = await EventsService.open(
-    db.client,
-    { retentionMs: config.events.retentionMs, maxBacklog: config.logs.maxBacklog },
-    now,
-    bus,
-    registerEventsMetrics(metrics.registry),
-    writer,
-  )
-  const anomalies = new AnomalyService(
-    db.client,
-    metricsEngine,
-    bus,
-    serviceOptions(config),
-    now,
-    logger,
-    registerDetectorMetrics(metrics.registry),
-  )
-  const policies = new PolicyService(db.client, now)
   // One cluster connection, made on first use, for drift, remediation and leader election.
   let clusterConnection: Promise<Cluster> | undefined
   const cluster = () =>
@@ -130,22 +91,35 @@ export async function start(
       clusterConnection = undefined
       throw err
     }))
-  const drift = driftScanner(config, db, now, logger, bus, metrics.registry, policies, cluster)
+  const kubeLease =
+    leaderKind(config.leader.election, config.kube.env) === 'kubernetes'
+      ? await cluster()
+      : undefined
+  const leadership = leadershipFor(config.leader, config.kube.env, {
+    client: db.client,
+    cluster: kubeLease,
+    registry: metrics.registry,
+    logger,
+  })
+  const services = await buildServices({
+    config,
+    db,
+    logger,
+    metrics,
+    audit,
+    bus,
+    now,
+    cluster,
+    leader: leadership,
+    identity: newIdentity(),
+    writer,
+  })
+  const { metricsEngine, logs, events, anomalies, policies, drift, notifier, incidents } = services
+  const remediation = services.remediation
   const policyFiles = new PolicyFileLoader(policies, audit, logger, config.policy.paths, now)
   // Invalid policy files are reported (log, /ui/policies) and do not stop the server. Loading
   // with no paths still runs: it removes file policies whose paths are no longer configured.
   await policyFiles.load()
-  const notifier = createNotifier(db.client, config, metrics.registry, logger, now)
-  // The rule evaluator hands its alerts to `incidents` (an AlertSink).
-  const { incidents, silences } = createIncidents(
-    db.client,
-    config,
-    notifier,
-    bus,
-    now,
-    logger,
-    metrics.registry,
-  )
   const alerting = new RuleEvaluator({
     policies,
     engine: metricsEngine,
@@ -158,30 +132,6 @@ export async function start(
     logger,
     registry: metrics.registry,
     intervalMs: config.alerting.intervalMs,
-  })
-  const identity = newIdentity()
-  const kubeLease =
-    leaderKind(config.leader.election, config.kube.env) === 'kubernetes'
-      ? await cluster()
-      : undefined
-  const leadership = leadershipFor(config.leader, config.kube.env, {
-    client: db.client,
-    cluster: kubeLease,
-    registry: metrics.registry,
-    logger,
-  })
-  const remediation = remediationFor(config, {
-    db,
-    audit,
-    bus,
-    policies,
-    incidents,
-    registry: metrics.registry,
-    logger,
-    now,
-    cluster,
-    leader: leadership,
-    identity,
   })
   const loops = new AbortController()
   const background = Promise.all([
@@ -201,6 +151,7 @@ export async function start(
     ),
   ])
   const app = createApp({
+    ...services,
     config,
     db,
     logger,
@@ -208,22 +159,11 @@ export async function start(
     lifecycle,
     auth,
     audit,
-    metricsEngine,
-    metricsReport,
     bus,
-    logs,
-    logsReport,
-    events,
-    anomalies,
-    drift,
-    policies,
-    notifier,
-    incidents,
-    silences,
-    remediation,
     startedAt,
     now,
   })
+
   let server: Server
   try {
     server = serve({

@@ -82,7 +82,7 @@ describe('compiled binary: vigil drift check', () => {
     const ok = await run(['drift', 'check', '--path', clean, '--kubeconfig', kubeconfig])
     expect(ok.exit).toBe(0)
     expect(ok.stdout).toContain('0 findings in 1 manifests')
-  })
+  }, 60_000)
 
   it('exits 2 on bad manifests, a missing path and missing credentials, saying what to fix', async () => {
     const bad = dir('bad', { 'x.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {}\n' })
@@ -110,5 +110,5 @@ describe('compiled binary: vigil drift check', () => {
     const usage = await run(['drift', 'check'])
     expect(usage.exit).toBe(2)
     expect(usage.stderr).toContain('--path (or VIGIL_DRIFT_PATHS) is needed')
-  })
+  }, 60_000)
 })

@@ -10,31 +10,14 @@ import { loadConfig, type Config } from '../../src/config.ts'
 import { openDatabase, type Database } from '../../src/db/client.ts'
 import { migrate } from '../../src/db/migrate.ts'
 import { createLogger, type Logger } from '../../src/obs/logger.ts'
-import { MetricsEngine } from '../../src/metrics/engine.ts'
-import { registerMetricsMetrics } from '../../src/metrics/metrics.ts'
 import { createMetrics, type Metrics } from '../../src/obs/metrics.ts'
 import type { Lifecycle } from '../../src/system/index.ts'
 import { Bus } from '../../src/bus.ts'
-import { driftScanner } from '../../src/drift/server.ts'
-import type { DriftScanner } from '../../src/drift/scanner.ts'
-import type { ClusterReader } from '../../src/k8s/types.ts'
-import { AnomalyService, serviceOptions } from '../../src/anomaly/service.ts'
-import { registerDetectorMetrics } from '../../src/anomaly/metrics.ts'
-import { EventsService, registerEventsMetrics } from '../../src/events/index.ts'
-import { LogsService, registerLogsMetrics } from '../../src/logs/index.ts'
-import { PolicyService } from '../../src/policy/index.ts'
-import { createNotifier, type Notifier } from '../../src/notify/index.ts'
-import { remediationFor } from '../../src/remediation/server.ts'
-import type { Remediation } from '../../src/remediation/index.ts'
 import type { Cluster } from '../../src/k8s/types.ts'
-import {
-  createIncidents,
-  type IncidentService,
-  type SilenceService,
-} from '../../src/incidents/index.ts'
+import { buildServices, type Services } from '../../src/services.ts'
 
 /** TestApp is an app with everything a test wants to look at. */
-export interface TestApp {
+export interface TestApp extends Services {
   app: ReturnType<typeof createApp>
   db: Database
   config: Config
@@ -44,17 +27,9 @@ export interface TestApp {
   lifecycle: Lifecycle
   auth: Auth
   audit: AuditStore
-  engine: MetricsEngine
+  /** The metrics engine (also `metricsEngine`). */
+  engine: Services['metricsEngine']
   bus: Bus
-  logs: LogsService
-  events: EventsService
-  anomalies: AnomalyService
-  drift: DriftScanner
-  policies: PolicyService
-  notifier: Notifier
-  incidents: IncidentService
-  silences: SilenceService
-  remediation: Remediation
   /** An Authorization header with every permission, for tests that are not about access. */
   headers: Record<string, string>
   dir: string
@@ -66,22 +41,19 @@ export function tempDir(prefix = 'vigil-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix))
 }
 
-/** makeApp builds a migrated app; pass `migrated: false` for an empty database. */
+/** makeApp builds an app over a fresh, migrated database. */
 export async function makeApp(
   options: {
     env?: Record<string, string>
-    migrated?: boolean
     now?: () => number
-    /** connect gives the drift scanner its cluster (default: none, every scan fails). */
-    connect?: () => Promise<ClusterReader>
-    /** cluster gives remediation its cluster (default: none, every action fails). */
-    cluster?: () => Promise<Cluster>
+    /** connect gives drift and remediation their cluster (default: none, every use fails). */
+    connect?: () => Promise<Cluster>
   } = {},
 ): Promise<TestApp> {
   const dir = tempDir()
   const config = loadConfig({}, { VIGIL_DATA_DIR: dir, ...options.env })
   const db = await openDatabase(config.dbUrl)
-  if (options.migrated !== false) await migrate(db.client)
+  await migrate(db.client)
   const lines: Record<string, unknown>[] = []
   const logger = createLogger('debug', [(line) => lines.push(JSON.parse(line))])
   const metrics = createMetrics()
@@ -90,85 +62,21 @@ export async function makeApp(
   // Cheap scrypt keeps the suite fast; the OWASP parameters have their own test.
   const auth = createAuth(db, now, { N: 1024, r: 8, p: 1 })
   const audit = createAuditStore(db.client, now)
-  const metricsReport = registerMetricsMetrics(metrics.registry)
-  const metricsEngine =
-    options.migrated === false
-      ? (undefined as unknown as MetricsEngine)
-      : await MetricsEngine.open(db.client, config.metrics, now, logger, metricsReport)
   const bus = new Bus()
-  const logsReport = registerLogsMetrics(metrics.registry)
-  const unmigrated = options.migrated === false
-  const logs = unmigrated
-    ? (undefined as unknown as LogsService)
-    : await LogsService.open(db.client, { ...config.logs }, now, bus, logsReport)
-  const events = unmigrated
-    ? (undefined as unknown as EventsService)
-    : await EventsService.open(
-        db.client,
-        { retentionMs: config.events.retentionMs, maxBacklog: config.logs.maxBacklog },
-        now,
-        bus,
-        registerEventsMetrics(metrics.registry),
-      )
-  const anomalies = unmigrated
-    ? (undefined as unknown as AnomalyService)
-    : new AnomalyService(
-        db.client,
-        metricsEngine,
-        bus,
-        serviceOptions(config),
-        now,
-        logger,
-        registerDetectorMetrics(metrics.registry),
-      )
-  const policies = new PolicyService(db.client, now)
-  const drift = driftScanner(
+  const services = await buildServices({
     config,
     db,
-    now,
     logger,
-    bus,
-    metrics.registry,
-    policies,
-    options.connect ?? (() => Promise.reject(new Error('no cluster in this test'))),
-  )
-  const notifier = createNotifier(db.client, config, metrics.registry, logger, now)
-  const { incidents, silences } = createIncidents(
-    db.client,
-    config,
-    notifier,
-    bus,
-    now,
-    logger,
-    metrics.registry,
-  )
-  const remediation = remediationFor(config, {
-    db,
+    metrics,
     audit,
     bus,
-    policies,
-    incidents,
-    registry: metrics.registry,
-    logger,
     now,
-    cluster: options.cluster ?? (() => Promise.reject(new Error('no cluster in this test'))),
+    cluster: options.connect ?? (() => Promise.reject(new Error('no cluster in this test'))),
     leader: { isLeader: () => true, confirm: async () => true },
     identity: 'test',
   })
   const app = createApp({
-    remediation,
-    incidents,
-    silences,
-    anomalies,
-    drift,
-    policies,
-    notifier,
-    bus,
-    logs,
-    logsReport,
-    events,
-    metricsEngine,
-    metricsReport,
+    ...services,
     auth,
     audit,
     config,
@@ -176,20 +84,18 @@ export async function makeApp(
     logger,
     metrics,
     lifecycle,
-    startedAt: (options.now ?? Date.now)() - 3_723_000,
+    bus,
+    startedAt: now() - 3_723_000,
     now,
   })
-  const token =
-    options.migrated === false
-      ? 'vgl_unmigrated'
-      : (
-          await auth.tokens.create({
-            name: 'test-all',
-            scopes: [...permissions],
-            createdBy: 'test',
-          })
-        ).token
+  const { token } = await auth.tokens.create({
+    name: 'test-all',
+    scopes: [...permissions],
+    createdBy: 'test',
+  })
   return {
+    ...services,
+    engine: services.metricsEngine,
     app,
     headers: { Authorization: `Bearer ${token}` },
     db,
@@ -200,17 +106,7 @@ export async function makeApp(
     lifecycle,
     auth,
     audit,
-    engine: metricsEngine,
     bus,
-    logs,
-    events,
-    anomalies,
-    drift,
-    policies,
-    notifier,
-    incidents,
-    silences,
-    remediation,
     dir,
     close() {
       db.close()

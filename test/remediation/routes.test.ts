@@ -119,8 +119,8 @@ describe('the task API', () => {
 })
 
 describe('external executors', () => {
-  function signed(path: string, body: string, key = secret, t0 = Date.now() / 1000) {
-    const { header } = signPayload(key, body, t0)
+  function signed(path: string, body: string, key = secret, header?: string) {
+    header ??= signPayload(key, body, Date.now() / 1000).header
     return t.app.request(path, {
       method: body === '' ? 'GET' : 'POST',
       headers: { 'X-Vigil-Signature': header, 'Content-Type': 'application/json' },
@@ -152,12 +152,13 @@ describe('external executors', () => {
     })
     const wrongExecutor = await signed('/remediator/results', report.replace('edge-1', 'edge-2'))
     expect(wrongExecutor.status).toBe(404)
-    const res = await signed('/remediator/results', report)
+    const header = signPayload(secret, report, Date.now() / 1000).header
+    const res = await signed('/remediator/results', report, secret, header)
     expect(res.status).toBe(200)
     const done = ((await res.json()) as { task: any }).task
     expect(done).toMatchObject({ state: 'succeeded', result: { message: 'pod deleted by edge-1' } })
     // The same signed request again is a replay.
-    const replay = await signed('/remediator/results', report)
+    const replay = await signed('/remediator/results', report, secret, header)
     expect(replay.status).toBe(401)
     const { entries } = await t.audit.list({ limit: 100 })
     const actions = entries.filter((e) => e.target === `task:${done.id}`).map((e) => e.action)
