@@ -315,6 +315,16 @@ export class Executor {
         return await this.end(task, owner, 'failed', result(`invalid params: ${why.join('; ')}`))
       }
       const params = parsed.data
+      if (task.attempts > task.maxAttempts + 2)
+        return await this.end(
+          task,
+          owner,
+          'failed',
+          result(
+            `claimed ${task.attempts} times without finishing (its workers stopped or died each ` +
+              `time); given up after ${task.maxAttempts} attempts`,
+          ),
+        )
       let ctx: ActionContext
       try {
         ctx = await this.context(task, signal, true)

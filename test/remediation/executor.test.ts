@@ -416,6 +416,21 @@ describe('failures, leases and restarts', () => {
     }
   })
 
+  it('gives up on a task whose workers keep dying before it finishes', async () => {
+    const r = await rig()
+    const task = await propose(r, 'api-1')
+    await r.db.client.execute({
+      sql: `UPDATE remediation_tasks SET state = 'running', phase = 'dry_run', attempts = 5,
+        lease_owner = 'dead#1', lease_until = ? WHERE id = ?`,
+      args: [Date.now() - 1000, task.id],
+    })
+    start(r)
+    const [done] = await settle(r)
+    expect(done!.state).toBe('failed')
+    expect(done!.result!.message).toMatch(/^claimed 6 times without finishing/)
+    expect(r.calls).toEqual([])
+  })
+
   it('never runs a task twice with two executors on one database', async () => {
     const calls: Call[] = []
     const a = await rig({
