@@ -80,3 +80,11 @@ export function render(dir: string, components: readonly string[] = []): Manifes
     rmSync(tmp, { recursive: true, force: true })
   }
 }
+
+/** shipped parses the objects of the base, the agent and the components (not the overlays). */
+export function shipped() {
+  const files = resourceFiles()
+  const under = (dir: string) => manifestsOf(files.filter((f) => f.includes(`/k8s/${dir}/`)))
+  const [base, agent, components] = [under('base'), under('agent'), under('components')]
+  return { base, agent, components, all: [...base, ...agent, ...components] }
+}
