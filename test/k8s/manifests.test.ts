@@ -167,8 +167,12 @@ describe('k8s workloads', () => {
         name: 'vigil',
         key: 'VIGIL_DB_URL',
       })
-      expect(env.VIGIL_DATA_DIR).toBeUndefined()
-      expect(pod.volumes.map((v: any) => v.name).sort()).toEqual(['config', 'tmp'])
+      expect(env.VIGIL_SECRET_KEY.valueFrom.secretKeyRef).toEqual({
+        name: 'vigil',
+        key: 'VIGIL_SECRET_KEY',
+      })
+      const data = pod.volumes.find((v: any) => v.name === 'data')
+      expect(data).toEqual({ name: 'data', emptyDir: { sizeLimit: '1Gi' } })
       expect(
         pod.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution[0]
           .podAffinityTerm.topologyKey,
