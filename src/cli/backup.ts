@@ -15,7 +15,7 @@ import { formatBytes, formatDuration } from '../units.ts'
 import { UsageError, type CommandIO } from './command.ts'
 import type { Command } from './command.ts'
 
-// sqld has no VACUUM INTO for its clients (it would write a file on the server's host anyway).
+// VACUUM INTO on a server would write its file on the server's host, not here.
 const remoteMessage =
   "is a libSQL server database; backing it up is the server's job (sqld snapshots or its " +
   'bottomless replication): vigil backup and restore work on embedded file: databases only'
