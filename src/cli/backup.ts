@@ -107,6 +107,9 @@ export const restoreCommand: Command = {
     const db = await openDatabase(config.dbUrl, config.dbAuthToken)
     try {
       const applied = await migrate(db.client)
+      // Into the file itself: this process still holds the old file's lock probe, and SQLite
+      // names a WAL by path, so nothing of the new database should wait in one when it exits.
+      await db.client.execute('PRAGMA wal_checkpoint(TRUNCATE)')
       io.out(
         `restored ${input} to ${target} (schema ${describeSchema(check.schema)})\n` +
           (applied.length === 0
