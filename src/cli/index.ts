@@ -13,6 +13,7 @@ import {
 } from './command.ts'
 import { anomalyCommand } from './anomaly.ts'
 import { auditCommand } from './audit.ts'
+import { backupCommand, restoreCommand } from './backup.ts'
 import { k8sCommand } from './k8s.ts'
 import { driftCommand } from './drift.ts'
 import { migrateCommand } from './migrate.ts'
@@ -26,6 +27,8 @@ import { versionCommand } from './version.ts'
 export const commands: Record<string, Command> = {
   serve: serveCommand,
   migrate: migrateCommand,
+  backup: backupCommand,
+  restore: restoreCommand,
   user: userCommand,
   token: tokenCommand,
   audit: auditCommand,
