@@ -75,13 +75,14 @@ export class BatchQueue {
     return this.batches[0]
   }
 
-  /** remove takes a batch out of the queue (sent, or rejected by the server) and off the disk. */
-  remove(batch: Batch): void {
+  /** remove takes a batch out of the queue and off the disk; false when the bound dropped it already. */
+  remove(batch: Batch): boolean {
     const i = this.batches.indexOf(batch)
-    if (i < 0) return
+    if (i < 0) return false
     this.batches.splice(i, 1)
     this.total -= batch.body.byteLength
     this.unlink(batch)
+    return true
   }
 
   /** persist writes every batch not yet on disk; false when there is no usable directory. */

@@ -25,6 +25,8 @@ export interface FsStats {
 export interface CollectOptions {
   root: string
   cgroup: boolean
+  /** host is the `host` label; else the name under root (see hostName). */
+  host?: string
   /** statfs is node:fs statfsSync unless a test stands in for it. */
   statfs?: (path: string) => FsStats
 }
@@ -107,7 +109,7 @@ export function collect(options: CollectOptions, now = Date.now()): Collection {
     )
   if (options.cgroup)
     for (const c of findContainers(join(root, 'sys/fs/cgroup'))) points.push(...containerPoints(c))
-  const host = hostName(root)
+  const host = options.host ?? hostName(root)
   const samples = points.map((p) => ({
     name: p.name,
     labels: { ...p.labels, host },

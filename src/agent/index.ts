@@ -23,6 +23,8 @@ export interface AgentOptions {
   intervalMs: number
   root: string
   cgroup: boolean
+  /** host overrides the `host` label. */
+  host?: string
   bufferDir?: string
   bufferMaxBytes: number
   /** listen serves /healthz and /metrics when set. */
@@ -79,7 +81,7 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
   let reportedErrors = ''
   const collectNow = () => {
     const started = performance.now()
-    const c = collect({ root: o.root, cgroup: o.cgroup })
+    const c = collect({ root: o.root, cgroup: o.cgroup, host: o.host })
     stats.collectDurationSeconds = (performance.now() - started) / 1000
     stats.collections++
     stats.lastCollectAt = Date.now()

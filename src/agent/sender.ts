@@ -166,8 +166,8 @@ export class Sender {
       logger.warn('send failed', { status: res.status, queued: queue.length })
       return { kind: 'retry', afterMs: retryAfterMs(res.headers.get('retry-after')) }
     }
-    queue.remove(batch)
-    stats.rejectedBatches++
+    // A batch the bound dropped while in flight is counted there already.
+    if (queue.remove(batch)) stats.rejectedBatches++
     logger.error('batch rejected, dropped', {
       status: res.status,
       reply: text.slice(0, 500),

@@ -48,6 +48,11 @@ export const agentCommand: Command = {
       value: 'DIR',
       description: 'Directory the host’s /proc and /sys are under (/; /host in a DaemonSet)',
     },
+    hostname: {
+      type: 'string',
+      value: 'NAME',
+      description: 'The host label (<root>/proc/sys/kernel/hostname; the node name in a pod)',
+    },
     cgroup: { type: 'boolean', description: 'Also collect per-container cgroup v2 figures' },
     'buffer-dir': {
       type: 'string',
@@ -65,8 +70,9 @@ export const agentCommand: Command = {
     if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`)
     const root = str(flags.root) ?? '/'
     const cgroup = flags.cgroup === true
+    const host = str(flags.hostname)
     if (flags.once === true) {
-      const c = collect({ root, cgroup })
+      const c = collect({ root, cgroup, host })
       io.out(c.samples.map((s) => `${JSON.stringify(s)}\n`).join(''))
       for (const e of c.errors) io.err(`vigil agent: ${e}\n`)
       return 0
@@ -90,6 +96,7 @@ export const agentCommand: Command = {
       intervalMs,
       root,
       cgroup,
+      host,
       bufferDir: str(flags['buffer-dir']) ?? join(config.dataDir, 'agent-buffer'),
       bufferMaxBytes,
       listen,

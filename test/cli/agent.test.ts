@@ -24,6 +24,12 @@ describe('cli agent', () => {
     expect(samples.filter((s) => s.name === 'node_cpu_seconds_total')).toHaveLength(32)
   })
 
+  it('runCli() agent --once --hostname sets the host label', async () => {
+    const { out } = await cli(['agent', '--once', '--root', fixture, '--hostname', 'node-a'])
+    expect(out).toContain('"host":"node-a"')
+    expect(out).not.toContain('worker-1')
+  })
+
   it('runCli() agent without --server exits 2 saying it is required', async () => {
     const { code, err } = await cli(['agent'])
     expect(code).toBe(2)
