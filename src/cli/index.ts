@@ -11,6 +11,7 @@ import {
   type Command,
   type CommandIO,
 } from './command.ts'
+import { agentCommand } from './agent.ts'
 import { anomalyCommand } from './anomaly.ts'
 import { auditCommand } from './audit.ts'
 import { backupCommand, restoreCommand } from './backup.ts'
@@ -33,6 +34,7 @@ export const commands: Record<string, Command> = {
   token: tokenCommand,
   audit: auditCommand,
   anomaly: anomalyCommand,
+  agent: agentCommand,
   k8s: k8sCommand,
   drift: driftCommand,
   policy: policyCommand,
@@ -70,9 +72,13 @@ export function commandHelp(command: Command): string {
     : ''
   return (
     `Usage: vigil ${command.name}${command.args ? ` ${command.args}` : ''} [flags]\n\n${command.description}\n\n${own}` +
-    `Settings (every command):\n${formatOptions(commonOptions)}\n`
+    `Settings (every command):\n${formatOptions(shadowed(commonOptions, command))}\n`
   )
 }
+
+// The settings a command's own flags do not shadow.
+const shadowed = <T>(options: Record<string, T>, command: Command): Record<string, T> =>
+  Object.fromEntries(Object.entries(options).filter(([name]) => !(name in command.options)))
 
 /** runCli runs vigil with these arguments and returns the exit status. */
 export async function runCli(
@@ -113,9 +119,12 @@ export async function runCli(
     io.out(commandHelp(command))
     return 0
   }
+  // A command's own flag shadows the setting of the same name (the agent's --listen is not the
+  // server's): it is not read as that setting.
+  const settingFlags = shadowed(flags, command)
   let config
   try {
-    config = loadConfig(flags, env)
+    config = loadConfig(settingFlags, env)
   } catch (err) {
     if (err instanceof ConfigError) {
       io.err(`vigil: ${err.message}\n`)
