@@ -4,7 +4,7 @@
  */
 import { join } from 'node:path'
 import { collect, startAgent } from '../agent/index.ts'
-import { loggerFor } from './serve.ts'
+import { loggerFor } from './logger.ts'
 import { parseDuration, parseSize } from '../units.ts'
 import type { Command } from './command.ts'
 import { UsageError } from './command.ts'

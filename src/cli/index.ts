@@ -11,34 +11,69 @@ import {
   type Command,
   type CommandIO,
 } from './command.ts'
-import { agentCommand } from './agent.ts'
-import { anomalyCommand } from './anomaly.ts'
-import { auditCommand } from './audit.ts'
-import { backupCommand, restoreCommand } from './backup.ts'
-import { k8sCommand } from './k8s.ts'
-import { driftCommand } from './drift.ts'
-import { migrateCommand } from './migrate.ts'
-import { policyCommand } from './policy.ts'
-import { tokenCommand } from './token.ts'
-import { userCommand } from './user.ts'
-import { serveCommand } from './serve.ts'
-import { versionCommand } from './version.ts'
+/** CommandEntry names a command and loads it: its module is imported only when it runs. */
+export interface CommandEntry {
+  summary: string
+  load: () => Promise<Command>
+}
 
+// Each command's module (and what it imports: the server, the database, the cluster client) is
+// loaded only for that command, so `vigil agent` does not carry the server in its memory. The
+// summaries are repeated here for the top-level help; a test checks they match the modules'.
 /** commands lists every `vigil <command>`. */
-export const commands: Record<string, Command> = {
-  serve: serveCommand,
-  migrate: migrateCommand,
-  backup: backupCommand,
-  restore: restoreCommand,
-  user: userCommand,
-  token: tokenCommand,
-  audit: auditCommand,
-  anomaly: anomalyCommand,
-  agent: agentCommand,
-  k8s: k8sCommand,
-  drift: driftCommand,
-  policy: policyCommand,
-  version: versionCommand,
+export const commands: Record<string, CommandEntry> = {
+  serve: {
+    summary: 'Run the server (the default command)',
+    load: async () => (await import('./serve.ts')).serveCommand,
+  },
+  migrate: {
+    summary: 'Apply database migrations',
+    load: async () => (await import('./migrate.ts')).migrateCommand,
+  },
+  backup: {
+    summary: 'Write a consistent copy of the database (also while vigil runs)',
+    load: async () => (await import('./backup.ts')).backupCommand,
+  },
+  restore: {
+    summary: 'Replace the database with a backup (vigil must be stopped)',
+    load: async () => (await import('./backup.ts')).restoreCommand,
+  },
+  user: {
+    summary: 'Manage users (add, list, set-role, reset-password, disable, enable)',
+    load: async () => (await import('./user.ts')).userCommand,
+  },
+  token: {
+    summary: 'Manage API tokens (create, list, revoke)',
+    load: async () => (await import('./token.ts')).tokenCommand,
+  },
+  audit: {
+    summary: 'Verify the audit trail (audit verify)',
+    load: async () => (await import('./audit.ts')).auditCommand,
+  },
+  anomaly: {
+    summary: 'Score a CSV of timestamp,value with the anomaly detector (anomaly score)',
+    load: async () => (await import('./anomaly.ts')).anomalyCommand,
+  },
+  agent: {
+    summary: 'Collect host (and container) metrics and send them to a vigil server',
+    load: async () => (await import('./agent.ts')).agentCommand,
+  },
+  k8s: {
+    summary: 'Check the Kubernetes connection (k8s check)',
+    load: async () => (await import('./k8s.ts')).k8sCommand,
+  },
+  drift: {
+    summary: 'Compare manifests with the cluster once (drift check)',
+    load: async () => (await import('./drift.ts')).driftCommand,
+  },
+  policy: {
+    summary: 'Check policy files offline (policy validate FILE...)',
+    load: async () => (await import('./policy.ts')).policyCommand,
+  },
+  version: {
+    summary: 'Print the version',
+    load: async () => (await import('./version.ts')).versionCommand,
+  },
 }
 
 const processIO: CommandIO = {
@@ -48,7 +83,7 @@ const processIO: CommandIO = {
 
 /** usage is the top-level help. */
 export function usage(): string {
-  const names = Object.values(commands)
+  const names = Object.entries(commands).map(([name, c]) => ({ name, summary: c.summary }))
   const width = Math.max(...names.map((c) => c.name.length)) + 2
   return [
     'vigil: metrics, logs, anomaly detection, GitOps drift, policies and remediation in one binary.',
@@ -95,12 +130,13 @@ export async function runCli(
   if (first === 'help') {
     const target = argv[1] ? commands[argv[1]] : undefined
     if (argv[1] && !target) return usageError(io, `unknown command "${argv[1]}"`)
-    io.out(target ? commandHelp(target) : usage())
+    io.out(target ? commandHelp(await target.load()) : usage())
     return 0
   }
   const named = first !== undefined && !first.startsWith('-')
-  const command = named ? commands[first] : serveCommand
-  if (!command) return usageError(io, `unknown command "${first}"`)
+  const entry = named ? commands[first] : commands.serve
+  if (!entry) return usageError(io, `unknown command "${first}"`)
+  const command = await entry.load()
   const rest = named ? argv.slice(1) : argv
 
   let parsed: ReturnType<typeof parseArgs>

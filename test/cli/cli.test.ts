@@ -23,6 +23,15 @@ describe('cli', () => {
   })
 
   it.each(Object.keys(commands))(
+    "the command table names %p with its module's own name and summary",
+    async (name) => {
+      const command = await commands[name]!.load()
+      expect(command.name).toBe(name)
+      expect(command.summary).toBe(commands[name]!.summary)
+    },
+  )
+
+  it.each(Object.keys(commands))(
     'runCli() prints the help of %p with its settings',
     async (name) => {
       const { code, out } = await cli([name, '--help'])

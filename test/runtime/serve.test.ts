@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'bun:test'
 import { rmSync } from 'node:fs'
-import { start, type Running } from '../../src/cli/serve.ts'
+import { start, type Running } from '../../src/cli/start.ts'
 import { loadConfig } from '../../src/config.ts'
 import { createLogger } from '../../src/obs/logger.ts'
 import { serve, type Server } from '../../src/runtime/index.ts'
