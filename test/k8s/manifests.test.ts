@@ -1,3 +1,6 @@
+import { parseArgs } from 'node:util'
+import { agentCommand } from '../../src/cli/agent.ts'
+import { commonOptions } from '../../src/cli/command.ts'
 import { afterAll, beforeAll, describe, expect, it, test } from 'bun:test'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -194,9 +197,20 @@ describe('k8s workloads', () => {
       '--root',
       '/host',
       '--cgroup',
+      '--hostname',
+      '$(NODE_NAME)',
+      '--listen',
+      '0.0.0.0:9100',
     ])
+    // The flags are the agent command's own: its parser accepts every one.
+    const parsed = parseArgs({
+      args: c.args.slice(1),
+      options: { ...commonOptions, ...agentCommand.options },
+      strict: true,
+    })
+    expect(parsed.values).toMatchObject({ root: '/host', cgroup: true, listen: '0.0.0.0:9100' })
     expect(pod.tolerations).toEqual([{ operator: 'Exists' }])
-    expect(c.env[0]).toEqual({
+    expect(c.env.find((e: { name: string }) => e.name === 'VIGIL_AGENT_TOKEN')).toEqual({
       name: 'VIGIL_AGENT_TOKEN',
       valueFrom: { secretKeyRef: { name: 'vigil-agent', key: 'VIGIL_AGENT_TOKEN' } },
     })
@@ -226,6 +240,18 @@ describe('k8s probes', () => {
   })
 })
 
+describe('agent probes', () => {
+  it("ask the agent's own health listener, on the port its --listen flag opens", () => {
+    const [ds] = objectsIn(agent, 'DaemonSet')
+    const c = ds.spec.template.spec.containers[0]
+    const args: string[] = c.args
+    expect(args[args.indexOf('--listen') + 1]).toBe(`0.0.0.0:${c.ports[0].containerPort}`)
+    for (const p of [c.livenessProbe, c.readinessProbe]) {
+      expect(p.httpGet).toEqual({ path: '/healthz', port: c.ports[0].name })
+    }
+  })
+})
+
 describe('k8s compliance', () => {
   const check = (manifests: typeof all) =>
     checkCompliance([defaultCompliancePolicy], manifests).map(
@@ -236,10 +262,8 @@ describe('k8s compliance', () => {
     expect(check([...base, ...components, ...ha])).toEqual([])
   })
 
-  it('the agent breaks only the rules it must: host paths, and no probes (it serves no HTTP)', () => {
+  it('the agent breaks only the rule it must: host paths (it reads the node)', () => {
     expect(check(agent)).toEqual([
-      'DaemonSet vigil-agent probes /spec/template/spec/containers/0/livenessProbe',
-      'DaemonSet vigil-agent probes /spec/template/spec/containers/0/readinessProbe',
       'DaemonSet vigil-agent host-path /spec/template/spec/volumes/0/hostPath',
       'DaemonSet vigil-agent host-path /spec/template/spec/volumes/1/hostPath',
       'DaemonSet vigil-agent host-path /spec/template/spec/volumes/2/hostPath',
