@@ -1,23 +1,10 @@
 /**
  * The table of settings: every configuration value with its flag, `VIGIL_*` variable, file key,
- * default, documentation and zod schema. config.ts reads and validates them; the README's
+ * default and documentation (their zod schemas are in config-setting-schemas.ts, so that reading
+ * this table loads no zod). config.ts reads and validates them; the README's
  * configuration table is checked against this one. It is one long table on purpose (past the
  * usual file length): every setting of every domain is found, named and documented in one place.
  */
-import { z } from 'zod'
-import {
-  count,
-  dbUrl,
-  duration,
-  flag,
-  host,
-  paths,
-  port,
-  secretKey,
-  selectors,
-  size,
-} from './config-schemas.ts'
-
 /** Setting describes one configuration value and where it can come from. */
 export interface Setting {
   env: string
@@ -26,7 +13,6 @@ export interface Setting {
   default: string | undefined
   doc: string
   secret?: boolean
-  schema: z.ZodType
 }
 
 /** settings is the table of every configuration value; the README's table is checked against it. */
@@ -37,7 +23,6 @@ export const settings = {
     file: 'port',
     default: '8080',
     doc: 'TCP port of the HTTP server (API, /metrics, dashboard); 0 picks a free one.',
-    schema: port,
   },
   listen: {
     env: 'VIGIL_LISTEN',
@@ -45,7 +30,6 @@ export const settings = {
     file: 'listen',
     default: '0.0.0.0',
     doc: 'Address the HTTP server binds to (127.0.0.1 to stay local, :: for IPv6).',
-    schema: host,
   },
   dataDir: {
     env: 'VIGIL_DATA_DIR',
@@ -53,7 +37,6 @@ export const settings = {
     file: 'data_dir',
     default: './data',
     doc: 'Directory for the embedded database (`<data dir>/vigil.db`); created if missing.',
-    schema: z.string().trim().min(1, { error: 'must not be empty' }),
   },
   dbUrl: {
     env: 'VIGIL_DB_URL',
@@ -61,7 +44,6 @@ export const settings = {
     file: 'db_url',
     default: undefined,
     doc: 'Database URL; overrides the data dir. `file:/path/vigil.db`, or `libsql://host` for a sqld/Turso server.',
-    schema: dbUrl.optional(),
   },
   dbAuthToken: {
     env: 'VIGIL_DB_AUTH_TOKEN',
@@ -70,7 +52,6 @@ export const settings = {
     default: undefined,
     doc: 'Auth token for a remote `libsql://` database (never logged).',
     secret: true,
-    schema: z.string().min(1, { error: 'must not be empty' }).optional(),
   },
   logLevel: {
     env: 'VIGIL_LOG_LEVEL',
@@ -78,9 +59,6 @@ export const settings = {
     file: 'log_level',
     default: 'info',
     doc: 'Lowest level written: debug, info, warn or error.',
-    schema: z.enum(['debug', 'info', 'warn', 'error'], {
-      error: 'must be one of debug, info, warn, error',
-    }),
   },
   logFile: {
     env: 'VIGIL_LOG_FILE',
@@ -88,7 +66,6 @@ export const settings = {
     file: 'log_file',
     default: undefined,
     doc: 'Also append the JSON log lines to this file (stdout always gets them).',
-    schema: z.string().trim().min(1, { error: 'must not be empty' }).optional(),
   },
   bodyLimit: {
     env: 'VIGIL_BODY_LIMIT',
@@ -96,7 +73,6 @@ export const settings = {
     file: 'body_limit',
     default: '10MiB',
     doc: 'Largest request body accepted; bigger ones get 413.',
-    schema: size(1024, 1024 * 1024 * 1024),
   },
   shutdownTimeout: {
     env: 'VIGIL_SHUTDOWN_TIMEOUT',
@@ -104,7 +80,6 @@ export const settings = {
     file: 'shutdown_timeout',
     default: '30s',
     doc: 'On SIGTERM/SIGINT, how long in-flight work may take before vigil exits anyway.',
-    schema: duration(0, 300_000),
   },
   adminPassword: {
     env: 'VIGIL_ADMIN_PASSWORD',
@@ -113,11 +88,6 @@ export const settings = {
     default: undefined,
     doc: 'Password of the `admin` user created on first start (else a random one is printed once); 12+ characters.',
     secret: true,
-    schema: z
-      .string()
-      .min(12, { error: 'must be at least 12 characters' })
-      .max(128, { error: 'must be at most 128 characters' })
-      .optional(),
   },
   metricsToken: {
     env: 'VIGIL_METRICS_TOKEN',
@@ -126,7 +96,6 @@ export const settings = {
     default: undefined,
     doc: 'When set, `/metrics` requires `Authorization: Bearer <this token>`; otherwise it is open.',
     secret: true,
-    schema: z.string().min(16, { error: 'must be at least 16 characters' }).optional(),
   },
   trustProxy: {
     env: 'VIGIL_TRUST_PROXY',
@@ -134,7 +103,6 @@ export const settings = {
     file: 'trust_proxy',
     default: 'false',
     doc: 'Take the client address and scheme from X-Forwarded-For / X-Forwarded-Proto (only behind a proxy you run).',
-    schema: flag,
   },
   metricsRetention: {
     env: 'VIGIL_METRICS_RETENTION',
@@ -142,7 +110,6 @@ export const settings = {
     file: 'metrics_retention',
     default: '15d',
     doc: 'How long raw samples are kept; ingest refuses samples older than this.',
-    schema: duration(3_600_000, 3650 * 86_400_000),
   },
   metricsRetention1m: {
     env: 'VIGIL_METRICS_RETENTION_1M',
@@ -150,7 +117,6 @@ export const settings = {
     file: 'metrics_retention_1m',
     default: '90d',
     doc: 'How long one-minute rollups are kept.',
-    schema: duration(3_600_000, 3650 * 86_400_000),
   },
   metricsRetention1h: {
     env: 'VIGIL_METRICS_RETENTION_1H',
@@ -158,7 +124,6 @@ export const settings = {
     file: 'metrics_retention_1h',
     default: '730d',
     doc: 'How long one-hour rollups are kept.',
-    schema: duration(3_600_000, 3650 * 86_400_000),
   },
   metricsMaxSize: {
     env: 'VIGIL_METRICS_MAX_SIZE',
@@ -166,7 +131,6 @@ export const settings = {
     file: 'metrics_max_size',
     default: '0',
     doc: 'Cap on stored chunk bytes; over it the oldest raw chunks go first. 0: no cap.',
-    schema: size(0, 2 ** 50),
   },
   metricsFlushInterval: {
     env: 'VIGIL_METRICS_FLUSH_INTERVAL',
@@ -174,7 +138,6 @@ export const settings = {
     file: 'metrics_flush_interval',
     default: '30m',
     doc: 'How often the in-memory head is compressed into chunks (longer: smaller disk, bigger WAL).',
-    schema: duration(1000, 6 * 3_600_000),
   },
   metricsMaxHeadSamples: {
     env: 'VIGIL_METRICS_MAX_HEAD_SAMPLES',
@@ -182,7 +145,6 @@ export const settings = {
     file: 'metrics_max_head_samples',
     default: '5000000',
     doc: 'Flush early once the head holds this many samples.',
-    schema: count(1000, 1e9),
   },
   metricsCacheSize: {
     env: 'VIGIL_METRICS_CACHE_SIZE',
@@ -190,7 +152,6 @@ export const settings = {
     file: 'metrics_cache_size',
     default: '64MiB',
     doc: 'Memory for decoded chunks of recently queried series, so repeated dashboard queries skip the database. 0: off.',
-    schema: size(0, 2 ** 40),
   },
   ingestMaxLabels: {
     env: 'VIGIL_INGEST_MAX_LABELS',
@@ -198,7 +159,6 @@ export const settings = {
     file: 'ingest_max_labels',
     default: '30',
     doc: 'Most labels a series may have (besides its name).',
-    schema: count(1, 1000),
   },
   ingestMaxNameBytes: {
     env: 'VIGIL_INGEST_MAX_NAME_BYTES',
@@ -206,7 +166,6 @@ export const settings = {
     file: 'ingest_max_name_bytes',
     default: '128',
     doc: 'Longest metric name, log service name, event source or kind, in bytes.',
-    schema: count(8, 4096),
   },
   ingestMaxValueBytes: {
     env: 'VIGIL_INGEST_MAX_VALUE_BYTES',
@@ -214,7 +173,6 @@ export const settings = {
     file: 'ingest_max_value_bytes',
     default: '1024',
     doc: 'Longest label value, in UTF-8 bytes.',
-    schema: count(8, 65536),
   },
   ingestMaxFuture: {
     env: 'VIGIL_INGEST_MAX_FUTURE',
@@ -222,7 +180,6 @@ export const settings = {
     file: 'ingest_max_future',
     default: '10m',
     doc: 'How far ahead of the server clock a sample may be.',
-    schema: duration(0, 86_400_000),
   },
   ingestMaxBody: {
     env: 'VIGIL_INGEST_MAX_BODY',
@@ -230,7 +187,6 @@ export const settings = {
     file: 'ingest_max_body',
     default: '64MiB',
     doc: 'Largest ingest body after gzip decompression (the wire size is bounded by VIGIL_BODY_LIMIT).',
-    schema: size(1024, 1024 ** 3),
   },
   ingestMaxSeriesPerToken: {
     env: 'VIGIL_INGEST_MAX_SERIES_PER_TOKEN',
@@ -238,7 +194,6 @@ export const settings = {
     file: 'ingest_max_series_per_token',
     default: '100000',
     doc: 'Active series (written in the last hour) one token or user may have; beyond: 429.',
-    schema: count(1, 1e8),
   },
   ingestMaxQueued: {
     env: 'VIGIL_INGEST_MAX_QUEUED',
@@ -246,7 +201,6 @@ export const settings = {
     file: 'ingest_max_queued',
     default: '2000000',
     doc: 'Samples waiting for a WAL commit before ingest answers 503 with Retry-After.',
-    schema: count(1000, 1e9),
   },
   ingestMaxRecords: {
     env: 'VIGIL_INGEST_MAX_RECORDS',
@@ -254,7 +208,6 @@ export const settings = {
     file: 'ingest_max_records',
     default: '10000',
     doc: 'Most log lines or events one ingest request may carry.',
-    schema: count(1, 1e6),
   },
   logsRetention: {
     env: 'VIGIL_LOGS_RETENTION',
@@ -262,7 +215,6 @@ export const settings = {
     file: 'logs_retention',
     default: '7d',
     doc: 'How long log lines are kept; ingest refuses lines older than this.',
-    schema: duration(3_600_000, 3650 * 86_400_000),
   },
   logsMaxSize: {
     env: 'VIGIL_LOGS_MAX_SIZE',
@@ -270,7 +222,6 @@ export const settings = {
     file: 'logs_max_size',
     default: '0',
     doc: 'Cap on stored log bytes (messages and labels); over it the oldest lines go first. 0: no cap.',
-    schema: size(0, 2 ** 50),
   },
   logsMaxMessage: {
     env: 'VIGIL_LOGS_MAX_MESSAGE',
@@ -278,7 +229,6 @@ export const settings = {
     file: 'logs_max_message',
     default: '64KiB',
     doc: 'Longest log message or event message kept; longer ones are truncated and flagged.',
-    schema: size(256, 16 * 1024 * 1024),
   },
   logsMaxBacklog: {
     env: 'VIGIL_LOGS_MAX_BACKLOG',
@@ -286,7 +236,6 @@ export const settings = {
     file: 'logs_max_backlog',
     default: '1000000',
     doc: 'Log lines or events accepted but not yet indexed before ingest answers 503 with Retry-After.',
-    schema: count(1000, 1e9),
   },
   eventsRetention: {
     env: 'VIGIL_EVENTS_RETENTION',
@@ -294,7 +243,6 @@ export const settings = {
     file: 'events_retention',
     default: '30d',
     doc: 'How long events are kept; ingest refuses events older than this.',
-    schema: duration(3_600_000, 3650 * 86_400_000),
   },
   anomalyEnabled: {
     env: 'VIGIL_ANOMALY_ENABLED',
@@ -302,7 +250,6 @@ export const settings = {
     file: 'anomaly_enabled',
     default: 'true',
     doc: 'Score every ingested series with the anomaly detector as samples arrive.',
-    schema: flag,
   },
   anomalyInclude: {
     env: 'VIGIL_ANOMALY_INCLUDE',
@@ -310,7 +257,6 @@ export const settings = {
     file: 'anomaly_include',
     default: undefined,
     doc: 'Series the detector scores: `;`-separated series selectors (`node_cpu_usage_percent; {job="api"}`). None: all.',
-    schema: selectors.optional(),
   },
   anomalyExclude: {
     env: 'VIGIL_ANOMALY_EXCLUDE',
@@ -318,7 +264,6 @@ export const settings = {
     file: 'anomaly_exclude',
     default: '{__name__=~".+_bucket"}; {__name__=~".+_created"}',
     doc: 'Series the detector skips even when included: `;`-separated series selectors.',
-    schema: selectors,
   },
   anomalyMaxSeries: {
     env: 'VIGIL_ANOMALY_MAX_SERIES',
@@ -326,7 +271,6 @@ export const settings = {
     file: 'anomaly_max_series',
     default: '100000',
     doc: 'Most series the detector keeps state for (about 1 KiB each); later ones are not scored.',
-    schema: count(0, 1e8),
   },
   anomalyRetention: {
     env: 'VIGIL_ANOMALY_RETENTION',
@@ -334,7 +278,6 @@ export const settings = {
     file: 'anomaly_retention',
     default: '30d',
     doc: 'How long detected anomalies are kept.',
-    schema: duration(3_600_000, 3650 * 86_400_000),
   },
   kubeconfig: {
     env: 'VIGIL_KUBECONFIG',
@@ -342,7 +285,6 @@ export const settings = {
     file: 'kubeconfig',
     default: undefined,
     doc: 'Kubeconfig file for the cluster; else `KUBECONFIG`, `~/.kube/config`, then the in-cluster service account.',
-    schema: z.string().trim().min(1, { error: 'must not be empty' }).optional(),
   },
   kubeContext: {
     env: 'VIGIL_KUBE_CONTEXT',
@@ -350,7 +292,6 @@ export const settings = {
     file: 'kube_context',
     default: undefined,
     doc: "Context of the kubeconfig to use; else the kubeconfig's current-context.",
-    schema: z.string().trim().min(1, { error: 'must not be empty' }).optional(),
   },
   leaderElection: {
     env: 'VIGIL_LEADER_ELECTION',
@@ -358,9 +299,6 @@ export const settings = {
     file: 'leader_election',
     default: 'auto',
     doc: 'Who runs the singleton loops (executor, drift, rules): `auto` (a Lease in a cluster, else the database), `database`, `kubernetes` or `off` (this process always leads).',
-    schema: z.enum(['auto', 'database', 'kubernetes', 'off'], {
-      error: 'must be auto, database, kubernetes or off',
-    }),
   },
   leaderLease: {
     env: 'VIGIL_LEADER_LEASE',
@@ -368,7 +306,6 @@ export const settings = {
     file: 'leader_lease',
     default: '15s',
     doc: 'How long the leader lease lasts unrenewed: a crashed leader is replaced after at most this long (renewed every third of it).',
-    schema: duration(1_000, 600_000),
   },
   leaderNamespace: {
     env: 'VIGIL_LEADER_NAMESPACE',
@@ -376,7 +313,6 @@ export const settings = {
     file: 'leader_namespace',
     default: undefined,
     doc: "Namespace of the leader Lease; else the cluster context's namespace (in a pod, its own), then `default`.",
-    schema: z.string().trim().min(1, { error: 'must not be empty' }).max(63).optional(),
   },
   leaderLeaseName: {
     env: 'VIGIL_LEADER_LEASE_NAME',
@@ -384,12 +320,6 @@ export const settings = {
     file: 'leader_lease_name',
     default: 'vigil-leader',
     doc: 'Name of the leader Lease (or of its database row); replicas sharing one name elect one leader.',
-    schema: z
-      .string()
-      .trim()
-      .regex(/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/, {
-        error: 'must be a lowercase DNS name (a-z, 0-9, - and .)',
-      }),
   },
   driftPaths: {
     env: 'VIGIL_DRIFT_PATHS',
@@ -397,7 +327,6 @@ export const settings = {
     file: 'drift_paths',
     default: undefined,
     doc: 'Comma-separated files or directories of Kubernetes manifests: the desired state drift is checked against.',
-    schema: paths.optional(),
   },
   driftGitUrl: {
     env: 'VIGIL_DRIFT_GIT_URL',
@@ -406,7 +335,6 @@ export const settings = {
     default: undefined,
     doc: 'A git repository holding the manifests (cloned with the system `git` into the data dir; credentials in the URL are never logged).',
     secret: true,
-    schema: z.string().trim().min(1).optional(),
   },
   driftGitBranch: {
     env: 'VIGIL_DRIFT_GIT_BRANCH',
@@ -414,7 +342,6 @@ export const settings = {
     file: 'drift_git_branch',
     default: 'main',
     doc: 'Branch of VIGIL_DRIFT_GIT_URL to compare with.',
-    schema: z.string().trim().min(1).max(255),
   },
   driftGitPath: {
     env: 'VIGIL_DRIFT_GIT_PATH',
@@ -422,11 +349,6 @@ export const settings = {
     file: 'drift_git_path',
     default: '.',
     doc: 'Directory of manifests inside the repository.',
-    schema: z
-      .string()
-      .trim()
-      .min(1)
-      .refine((p) => !p.split('/').includes('..'), { error: 'must stay inside the repository' }),
   },
   driftGitInterval: {
     env: 'VIGIL_DRIFT_GIT_INTERVAL',
@@ -434,7 +356,6 @@ export const settings = {
     file: 'drift_git_interval',
     default: '1m',
     doc: 'How often the repository is fetched.',
-    schema: duration(5_000, 86_400_000),
   },
   driftInterval: {
     env: 'VIGIL_DRIFT_INTERVAL',
@@ -442,7 +363,6 @@ export const settings = {
     file: 'drift_interval',
     default: '10s',
     doc: 'Longest time between drift scans; a change seen by a watch is scanned at once.',
-    schema: duration(1_000, 3_600_000),
   },
   driftSettings: {
     env: 'VIGIL_DRIFT_SETTINGS',
@@ -450,7 +370,6 @@ export const settings = {
     file: 'drift_settings',
     default: undefined,
     doc: 'YAML file of drift settings: severities, ignoreDifferences, appliers, scope, defaultNamespace (see Drift).',
-    schema: z.string().trim().min(1).optional(),
   },
   policyPaths: {
     env: 'VIGIL_POLICY_PATHS',
@@ -458,7 +377,6 @@ export const settings = {
     file: 'policy_paths',
     default: undefined,
     doc: 'Policy files or directories of YAML (`,`-separated), loaded at start; such policies are read-only in the API and UI.',
-    schema: paths.optional(),
   },
   policyReloadInterval: {
     env: 'VIGIL_POLICY_RELOAD_INTERVAL',
@@ -466,7 +384,6 @@ export const settings = {
     file: 'policy_reload_interval',
     default: '10s',
     doc: 'How often the policy files are checked for changes (size and mtime); 0: only at start.',
-    schema: duration(0, 86_400_000),
   },
   alertInterval: {
     env: 'VIGIL_ALERT_INTERVAL',
@@ -474,7 +391,6 @@ export const settings = {
     file: 'alert_interval',
     default: '15s',
     doc: 'How often alert rules are evaluated when they set no `interval`; anomaly, drift, event and metric rules also evaluate as their data arrives.',
-    schema: duration(1_000, 86_400_000),
   },
   publicUrl: {
     env: 'VIGIL_PUBLIC_URL',
@@ -482,10 +398,6 @@ export const settings = {
     file: 'public_url',
     default: undefined,
     doc: 'The URL people reach vigil at (`https://vigil.example.com`); notifications link to incidents under it.',
-    schema: z
-      .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
-      .max(2000, { error: 'must be at most 2000 characters' })
-      .optional(),
   },
   secretKey: {
     env: 'VIGIL_SECRET_KEY',
@@ -494,7 +406,6 @@ export const settings = {
     default: undefined,
     doc: 'Key that encrypts channel secrets at rest: 32 bytes as 64 hex digits or base64. None: `<data dir>/secret.key`, generated (0600).',
     secret: true,
-    schema: secretKey.optional(),
   },
   notifyFile: {
     env: 'VIGIL_NOTIFY_FILE',
@@ -502,7 +413,6 @@ export const settings = {
     file: 'notify_file',
     default: undefined,
     doc: 'YAML file with read-only notification channels and the routing list (see Notifications).',
-    schema: z.string().trim().min(1, { error: 'must not be empty' }).optional(),
   },
   notifyTimeout: {
     env: 'VIGIL_NOTIFY_TIMEOUT',
@@ -510,7 +420,6 @@ export const settings = {
     file: 'notify_timeout',
     default: '10s',
     doc: 'Longest one delivery attempt may take before it counts as failed and is retried.',
-    schema: duration(100, 120_000),
   },
   notifyMaxAttempts: {
     env: 'VIGIL_NOTIFY_MAX_ATTEMPTS',
@@ -518,7 +427,6 @@ export const settings = {
     file: 'notify_max_attempts',
     default: '12',
     doc: 'Attempts per notification before it is marked failed.',
-    schema: count(1, 1000),
   },
   notifyBackoff: {
     env: 'VIGIL_NOTIFY_BACKOFF',
@@ -526,7 +434,6 @@ export const settings = {
     file: 'notify_backoff',
     default: '1s',
     doc: 'Wait after the first failed attempt; it doubles with each failure (with jitter) up to VIGIL_NOTIFY_BACKOFF_MAX.',
-    schema: duration(10, 600_000),
   },
   notifyBackoffMax: {
     env: 'VIGIL_NOTIFY_BACKOFF_MAX',
@@ -534,7 +441,6 @@ export const settings = {
     file: 'notify_backoff_max',
     default: '5m',
     doc: 'Longest wait between two attempts (a longer Retry-After is still honoured).',
-    schema: duration(10, 86_400_000),
   },
   notifyBreakerThreshold: {
     env: 'VIGIL_NOTIFY_BREAKER_THRESHOLD',
@@ -542,7 +448,6 @@ export const settings = {
     file: 'notify_breaker_threshold',
     default: '5',
     doc: "Consecutive retryable failures that open a channel's circuit breaker.",
-    schema: count(1, 1000),
   },
   notifyBreakerCooldown: {
     env: 'VIGIL_NOTIFY_BREAKER_COOLDOWN',
@@ -550,7 +455,6 @@ export const settings = {
     file: 'notify_breaker_cooldown',
     default: '1m',
     doc: 'How long an open breaker holds a channel before one probe is let through.',
-    schema: duration(100, 3_600_000),
   },
   notifyRepeatInterval: {
     env: 'VIGIL_NOTIFY_REPEAT_INTERVAL',
@@ -558,7 +462,6 @@ export const settings = {
     file: 'notify_repeat_interval',
     default: '4h',
     doc: 'Remind the channels of an incident not yet acknowledged this often (routes may override). 0: never.',
-    schema: duration(0, 30 * 86_400_000),
   },
   notifyRetention: {
     env: 'VIGIL_NOTIFY_RETENTION',
@@ -566,7 +469,6 @@ export const settings = {
     file: 'notify_retention',
     default: '30d',
     doc: 'How long delivered and failed notifications and their delivery log are kept.',
-    schema: duration(3_600_000, 3650 * 86_400_000),
   },
   incidentAutoResolve: {
     env: 'VIGIL_INCIDENT_AUTO_RESOLVE',
@@ -574,7 +476,6 @@ export const settings = {
     file: 'incident_auto_resolve',
     default: 'true',
     doc: 'Resolve an incident when its rule stops firing; false leaves it open for a person to resolve.',
-    schema: flag,
   },
   incidentReopenWindow: {
     env: 'VIGIL_INCIDENT_REOPEN_WINDOW',
@@ -582,7 +483,6 @@ export const settings = {
     file: 'incident_reopen_window',
     default: '1h',
     doc: 'A rule that fires again this soon after its incident resolved reopens it instead of opening another. 0: never reopen.',
-    schema: duration(0, 30 * 86_400_000),
   },
   silenceMaxDuration: {
     env: 'VIGIL_SILENCE_MAX_DURATION',
@@ -590,7 +490,6 @@ export const settings = {
     file: 'silence_max_duration',
     default: '30d',
     doc: 'The longest a silence (or maintenance window) may last.',
-    schema: duration(60_000, 365 * 86_400_000),
   },
   remediationMode: {
     env: 'VIGIL_REMEDIATION_MODE',
@@ -598,9 +497,6 @@ export const settings = {
     file: 'remediation_mode',
     default: 'dry_run',
     doc: 'off: no task runs; dry_run: tasks are checked and sent as server-side dry runs only; enforce: tasks change the cluster. Shown in the UI header.',
-    schema: z.enum(['off', 'dry_run', 'enforce'], {
-      error: 'must be one of off, dry_run, enforce',
-    }),
   },
   remediationWorkers: {
     env: 'VIGIL_REMEDIATION_WORKERS',
@@ -608,7 +504,6 @@ export const settings = {
     file: 'remediation_workers',
     default: '2',
     doc: 'Tasks run at once by this process. 0: none (tasks wait for an external executor on /remediator/tasks).',
-    schema: count(0, 64),
   },
   remediationNamespaces: {
     env: 'VIGIL_REMEDIATION_NAMESPACES',
@@ -616,7 +511,6 @@ export const settings = {
     file: 'remediation_namespaces',
     default: undefined,
     doc: 'Namespace globs (`,`-separated) tasks may act in; none: every namespace not denied.',
-    schema: paths.optional(),
   },
   remediationDenyNamespaces: {
     env: 'VIGIL_REMEDIATION_DENY_NAMESPACES',
@@ -624,7 +518,6 @@ export const settings = {
     file: 'remediation_deny_namespaces',
     default: 'kube-system',
     doc: 'Namespace globs (`,`-separated) tasks never act in; deny wins over the allow list.',
-    schema: paths,
   },
   remediationMaxPerHour: {
     env: 'VIGIL_REMEDIATION_MAX_PER_HOUR',
@@ -632,7 +525,6 @@ export const settings = {
     file: 'remediation_max_per_hour',
     default: '30',
     doc: 'Changes to the cluster in any hour, over all tasks; more are refused (rate limit).',
-    schema: count(0, 100_000),
   },
   remediationMaxPerAction: {
     env: 'VIGIL_REMEDIATION_MAX_PER_ACTION',
@@ -640,7 +532,6 @@ export const settings = {
     file: 'remediation_max_per_action',
     default: '20',
     doc: 'Changes by one action (restart_pod, ...) in any hour.',
-    schema: count(0, 100_000),
   },
   remediationMaxPerNamespace: {
     env: 'VIGIL_REMEDIATION_MAX_PER_NAMESPACE',
@@ -648,7 +539,6 @@ export const settings = {
     file: 'remediation_max_per_namespace',
     default: '20',
     doc: 'Changes in one namespace in any hour.',
-    schema: count(0, 100_000),
   },
   remediationMaxPerTarget: {
     env: 'VIGIL_REMEDIATION_MAX_PER_TARGET',
@@ -656,7 +546,6 @@ export const settings = {
     file: 'remediation_max_per_target',
     default: '3',
     doc: 'Anti-flapping: changes to one object (pod, deployment, node) in any hour; a policy may lower it.',
-    schema: count(0, 10_000),
   },
   remediationMaxBlastRadius: {
     env: 'VIGIL_REMEDIATION_MAX_BLAST_RADIUS',
@@ -664,7 +553,6 @@ export const settings = {
     file: 'remediation_max_blast_radius',
     default: '50',
     doc: "Refuse an action that would affect more than this percentage of a workload's pods or of the nodes.",
-    schema: count(1, 100),
   },
   remediationMinSchedulableNodes: {
     env: 'VIGIL_REMEDIATION_MIN_SCHEDULABLE_NODES',
@@ -672,7 +560,6 @@ export const settings = {
     file: 'remediation_min_schedulable_nodes',
     default: '1',
     doc: 'Never cordon or drain a node when fewer schedulable nodes than this would remain.',
-    schema: count(0, 10_000),
   },
   remediationEvidenceMaxAge: {
     env: 'VIGIL_REMEDIATION_EVIDENCE_MAX_AGE',
@@ -680,7 +567,6 @@ export const settings = {
     file: 'remediation_evidence_max_age',
     default: '15m',
     doc: 'Refuse a task whose incident was last seen firing longer ago than this (stale evidence), or has resolved.',
-    schema: duration(1_000, 7 * 86_400_000),
   },
   remediationApprovalTtl: {
     env: 'VIGIL_REMEDIATION_APPROVAL_TTL',
@@ -688,7 +574,6 @@ export const settings = {
     file: 'remediation_approval_ttl',
     default: '1h',
     doc: 'A task not approved or rejected within this time expires.',
-    schema: duration(60_000, 30 * 86_400_000),
   },
   remediationMaxAttempts: {
     env: 'VIGIL_REMEDIATION_MAX_ATTEMPTS',
@@ -696,7 +581,6 @@ export const settings = {
     file: 'remediation_max_attempts',
     default: '3',
     doc: 'Attempts of a task whose failures are transient (API server unavailable, conflicts), with exponential backoff.',
-    schema: count(1, 20),
   },
   remediationLease: {
     env: 'VIGIL_REMEDIATION_LEASE',
@@ -704,7 +588,6 @@ export const settings = {
     file: 'remediation_lease',
     default: '30s',
     doc: 'Lease of a claimed task, renewed while it runs; a task whose worker died is claimable again after it.',
-    schema: duration(1_000, 3_600_000),
   },
   remediationCommands: {
     env: 'VIGIL_REMEDIATION_COMMANDS',
@@ -712,7 +595,6 @@ export const settings = {
     file: 'remediation_commands',
     default: undefined,
     doc: 'YAML file naming the commands `run_command` may run: `name: {argv: [...], timeout: 30s, max_output: 64KiB}`.',
-    schema: z.string().trim().min(1, { error: 'must not be empty' }).optional(),
   },
   remediatorSecret: {
     env: 'VIGIL_REMEDIATOR_SECRET',
@@ -721,7 +603,6 @@ export const settings = {
     default: undefined,
     doc: 'HMAC secrets (`,`-separated, for rotation) of external executors on /remediator/tasks and /remediator/results; none: those routes refuse.',
     secret: true,
-    schema: z.string().min(16, { error: 'must be at least 16 characters' }).optional(),
   },
 } satisfies Record<string, Setting>
 

@@ -12,6 +12,10 @@ import type { Matcher } from './metrics/types.ts'
 import type { LeaderElection } from './leader/index.ts'
 import { driftSettingsSchema, type DriftSettings } from './drift/settings.ts'
 import { settings, type Setting, type SettingKey } from './config-settings.ts'
+import { settingSchemas } from './config-setting-schemas.ts'
+import { ConfigError, pick, str } from './config-source.ts'
+
+export { ConfigError } from './config-source.ts'
 import {
   commandsSchema,
   type RemediationMode,
@@ -107,16 +111,6 @@ export interface KubeSettings {
   }
 }
 
-/** ConfigError lists every invalid setting, each named by where its value came from. */
-export class ConfigError extends Error {
-  constructor(readonly problems: string[]) {
-    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`)
-    this.name = 'ConfigError'
-  }
-}
-
-type Source = { value: unknown; from: string }
-
 /** loadConfig parses flags, the environment and the optional YAML file into a Config. */
 export function loadConfig(
   flags: Record<string, string | boolean | undefined>,
@@ -133,7 +127,7 @@ export function loadConfig(
   const parsed: Record<string, unknown> = {}
   for (const [key, setting] of Object.entries(settings) as [SettingKey, Setting][]) {
     const source = pick(setting, flags, env, file, configFile)
-    const result = setting.schema.safeParse(source.value)
+    const result = settingSchemas[key].safeParse(source.value)
     if (result.success) {
       parsed[key] = result.data
       continue
@@ -313,23 +307,6 @@ function readCommands(path: string, problems: string[]): Record<string, CommandS
   return {}
 }
 
-function pick(
-  setting: Setting,
-  flags: Record<string, string | boolean | undefined>,
-  env: Record<string, string | undefined>,
-  file: Record<string, unknown>,
-  configFile: string | undefined,
-): Source {
-  const flag = str(flags[setting.flag])
-  if (flag !== undefined) return { value: flag, from: `flag --${setting.flag}` }
-  const fromEnv = env[setting.env]
-  if (fromEnv !== undefined && fromEnv !== '') return { value: fromEnv, from: 'environment' }
-  if (file[setting.file] !== undefined && file[setting.file] !== null) {
-    return { value: file[setting.file], from: `${configFile}: ${setting.file}` }
-  }
-  return { value: setting.default, from: 'default' }
-}
-
 function readConfigFile(path: string): Record<string, unknown> {
   let text: string
   try {
@@ -350,10 +327,6 @@ function readConfigFile(path: string): Record<string, unknown> {
     throw new ConfigError([`${path}: must be a mapping of setting names to values`])
   }
   return doc as Record<string, unknown>
-}
-
-function str(value: string | boolean | undefined): string | undefined {
-  return typeof value === 'string' ? value : undefined
 }
 
 /** redactedConfig returns the config with secrets masked, fit for a log line. */

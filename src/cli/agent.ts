@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import { collect, startAgent } from '../agent/index.ts'
 import { loggerFor } from './logger.ts'
 import { parseDuration, parseSize } from '../units.ts'
+import type { BasicConfig } from './basic-config.ts'
 import type { Command } from './command.ts'
 import { UsageError } from './command.ts'
 
@@ -20,7 +21,8 @@ export function parseListen(text: string): { hostname: string; port: number } {
 const str = (v: unknown) => (typeof v === 'string' ? v : undefined)
 
 /** agentCommand collects host metrics and sends them to a vigil server. */
-export const agentCommand: Command = {
+export const agentCommand: Command<BasicConfig> = {
+  settings: 'basic',
   name: 'agent',
   summary: 'Collect host (and container) metrics and send them to a vigil server',
   description:

@@ -1,5 +1,6 @@
 /** The shape of a CLI command and the flags every command shares (one per setting). */
-import { settings, type Config, type Setting } from '../config.ts'
+import type { Config } from '../config.ts'
+import { settings, type Setting } from '../config-settings.ts'
 
 /** OptionSpec declares one flag of a command. */
 export interface OptionSpec {
@@ -16,22 +17,27 @@ export interface CommandIO {
 }
 
 /** CommandContext is what a command's `run` receives. */
-export interface CommandContext {
-  config: Config
+export interface CommandContext<C = Config> {
+  config: C
   flags: Record<string, string | boolean | undefined>
   positionals: string[]
   io: CommandIO
 }
 
 /** Command is one `vigil <command>`; `run` returns the exit status. */
-export interface Command {
+export interface Command<C = Config> {
   name: string
   summary: string
   description: string
   /** The positional arguments for the usage line (e.g. `<add|list> [NAME]`); none when absent. */
   args?: string
   options: Record<string, OptionSpec>
-  run(ctx: CommandContext): Promise<number>
+  /**
+   * settings `basic`: the command gets a BasicConfig (src/cli/basic-config.ts) read without zod
+   * and without a config file, to stay small (the agent); absent: the whole Config.
+   */
+  settings?: C extends Config ? undefined : 'basic'
+  run(ctx: CommandContext<C>): Promise<number>
 }
 
 /** commonOptions are accepted by every command: `--config` and one flag per setting. */

@@ -3,7 +3,8 @@
  * Returns the exit status (0 ok, 1 failure, 2 usage or configuration error); main.ts exits with it.
  */
 import { parseArgs } from 'node:util'
-import { ConfigError, loadConfig } from '../config.ts'
+import { ConfigError } from '../config-source.ts'
+import { readBasicConfig } from './basic-config.ts'
 import {
   commonOptions,
   formatOptions,
@@ -14,7 +15,7 @@ import {
 /** CommandEntry names a command and loads it: its module is imported only when it runs. */
 export interface CommandEntry {
   summary: string
-  load: () => Promise<Command>
+  load: () => Promise<Command<any>>
 }
 
 // Each command's module (and what it imports: the server, the database, the cluster client) is
@@ -101,7 +102,7 @@ export function usage(): string {
 }
 
 /** commandHelp is the help of one command. */
-export function commandHelp(command: Command): string {
+export function commandHelp(command: Command<unknown>): string {
   const own = Object.keys(command.options).length
     ? `Flags:\n${formatOptions(command.options)}\n\n`
     : ''
@@ -112,7 +113,7 @@ export function commandHelp(command: Command): string {
 }
 
 // The settings a command's own flags do not shadow.
-const shadowed = <T>(options: Record<string, T>, command: Command): Record<string, T> =>
+const shadowed = <T>(options: Record<string, T>, command: Command<unknown>): Record<string, T> =>
   Object.fromEntries(Object.entries(options).filter(([name]) => !(name in command.options)))
 
 /** runCli runs vigil with these arguments and returns the exit status. */
@@ -160,7 +161,10 @@ export async function runCli(
   const settingFlags = shadowed(flags, command)
   let config
   try {
-    config = loadConfig(settingFlags, env)
+    config =
+      command.settings === 'basic'
+        ? readBasicConfig(settingFlags, env)
+        : (await import('../config.ts')).loadConfig(settingFlags, env)
   } catch (err) {
     if (err instanceof ConfigError) {
       io.err(`vigil: ${err.message}\n`)
@@ -177,7 +181,7 @@ export async function runCli(
   }
 }
 
-function usageError(io: CommandIO, message: string, command?: Command): number {
+function usageError(io: CommandIO, message: string, command?: Command<unknown>): number {
   io.err(`vigil: ${message}\n\n${command ? commandHelp(command) : usage()}`)
   return 2
 }

@@ -142,6 +142,7 @@ export async function makeRig(
     registry: new Registry(),
     identity: options.identity ?? 'test',
     now: Date.now,
+    // RIG_LOG=1 prints the domain's log lines, for debugging a test.
     logger: createLogger(process.env.RIG_LOG ? 'debug' : 'error', [
       (l) => process.env.RIG_LOG && console.log(l),
     ]),
