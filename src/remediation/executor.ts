@@ -8,6 +8,10 @@
  * `mutated` is only verified, one interrupted while `mutating` is retried only when its action is
  * idempotent. On shutdown, workers stop claiming and in-flight tasks get a grace period (30 s),
  * after which they are released for another worker.
+ *
+ * It is one long file on purpose: every path that ends a task (the worker's, `runNow` and the
+ * external executors') goes through the same private `end`, `refuse` and `reserve`, and the
+ * crash-safety argument (which phase is written before which step) reads top to bottom here.
  */
 import type { AuditStore } from '../audit/store.ts'
 import type { Incident } from '../incidents/types.ts'

@@ -4,6 +4,9 @@
  * workers (threads, processes, replicas) claiming at once, cannot both win: the loser's update
  * matches no row. Claims take a lease that the worker renews; a task whose lease expired is
  * claimable again, with its `phase` saying how far the dead worker got.
+ *
+ * Past the usual length on purpose: every statement that changes a task's state or lease is here,
+ * so their conditions (state, owner, lease) can be checked against each other in one read.
  */
 import type { Client, Row } from '@libsql/client'
 import { queuedClient, type WriteQueue } from '../db/serial.ts'
