@@ -42,23 +42,42 @@ export const size = (min: number, max: number) =>
     return bytes
   })
 
+/**
+ * boundedDuration checks a parsed duration (undefined: it did not parse) against its bounds, and
+ * adds the issue a person reads when it fails; the duration schemas of settings and policies share it.
+ */
+export function boundedDuration(
+  ms: number | undefined,
+  minMs: number,
+  maxMs: number,
+  ctx: z.core.$RefinementCtx,
+): number {
+  if (ms === undefined) {
+    ctx.addIssue({ code: 'custom', message: 'must be a duration such as 30s, 5m or 1h' })
+    return z.NEVER
+  }
+  if (ms < minMs || ms > maxMs) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `must be between ${minMs / 1000}s and ${maxMs / 1000}s`,
+    })
+    return z.NEVER
+  }
+  return ms
+}
+
 /** duration reads `30s` or seconds as a number, in ms, bounded. */
 export const duration = (minMs: number, maxMs: number) =>
-  z.union([z.number(), z.string()]).transform((value, ctx) => {
-    const ms = typeof value === 'number' ? value * 1000 : parseDuration(value)
-    if (ms === undefined) {
-      ctx.addIssue({ code: 'custom', message: 'must be a duration such as 30s, 5m or 1h' })
-      return z.NEVER
-    }
-    if (ms < minMs || ms > maxMs) {
-      ctx.addIssue({
-        code: 'custom',
-        message: `must be between ${minMs / 1000}s and ${maxMs / 1000}s`,
-      })
-      return z.NEVER
-    }
-    return ms
-  })
+  z
+    .union([z.number(), z.string()])
+    .transform((value, ctx) =>
+      boundedDuration(
+        typeof value === 'number' ? value * 1000 : parseDuration(value),
+        minMs,
+        maxMs,
+        ctx,
+      ),
+    )
 
 /** count is a whole number, bounded. */
 export const count = (min: number, max: number) =>

@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parse as parseYaml } from 'yaml'
+import type { z } from 'zod'
 import type { EngineOptions } from './metrics/engine.ts'
 import type { Matcher } from './metrics/types.ts'
 import type { LeaderElection } from './leader/index.ts'
@@ -137,9 +138,13 @@ export function loadConfig(
     problems.push(`${setting.env} (${source.from}): ${message}${shown}`)
   }
   const driftFile = parsed.driftSettings as string | undefined
-  const drift = driftFile ? readDriftSettings(driftFile, problems) : {}
+  const drift: DriftSettings = driftFile
+    ? readYamlSettings('VIGIL_DRIFT_SETTINGS', driftFile, driftSettingsSchema, {}, problems)
+    : {}
   const commandsFile = parsed.remediationCommands as string | undefined
-  const commands = commandsFile ? readCommands(commandsFile, problems) : {}
+  const commands: Record<string, CommandSpec> = commandsFile
+    ? readYamlSettings('VIGIL_REMEDIATION_COMMANDS', commandsFile, commandsSchema, {}, problems)
+    : {}
   if (problems.length > 0) throw new ConfigError(problems)
 
   const dataDir = parsed.dataDir as string
@@ -271,40 +276,29 @@ export function loadConfig(
   }
 }
 
-/** readDriftSettings reads and checks the drift settings file, adding what is wrong to `problems`. */
-function readDriftSettings(path: string, problems: string[]): DriftSettings {
+/**
+ * readYamlSettings reads and checks a YAML settings file named by the setting `env` (the drift
+ * settings, the run_command commands), adding what is wrong to `problems`; `empty` then.
+ */
+function readYamlSettings<T extends z.ZodType>(
+  env: string,
+  path: string,
+  schema: T,
+  empty: z.output<T>,
+  problems: string[],
+): z.output<T> {
   let doc: unknown
   try {
     doc = parseYaml(readFileSync(path, 'utf8')) ?? {}
   } catch (err) {
-    problems.push(`VIGIL_DRIFT_SETTINGS: cannot read ${path}: ${(err as Error).message}`)
-    return {}
+    problems.push(`${env}: cannot read ${path}: ${(err as Error).message}`)
+    return empty
   }
-  const result = driftSettingsSchema.safeParse(doc)
+  const result = schema.safeParse(doc)
   if (result.success) return result.data
   for (const issue of result.error.issues)
-    problems.push(
-      `VIGIL_DRIFT_SETTINGS (${path}): ${issue.path.join('.') || '(top)'}: ${issue.message}`,
-    )
-  return {}
-}
-
-/** readCommands reads and checks the run_command commands file, adding what is wrong to `problems`. */
-function readCommands(path: string, problems: string[]): Record<string, CommandSpec> {
-  let doc: unknown
-  try {
-    doc = parseYaml(readFileSync(path, 'utf8')) ?? {}
-  } catch (err) {
-    problems.push(`VIGIL_REMEDIATION_COMMANDS: cannot read ${path}: ${(err as Error).message}`)
-    return {}
-  }
-  const result = commandsSchema.safeParse(doc)
-  if (result.success) return result.data
-  for (const issue of result.error.issues)
-    problems.push(
-      `VIGIL_REMEDIATION_COMMANDS (${path}): ${issue.path.join('.') || '(top)'}: ${issue.message}`,
-    )
-  return {}
+    problems.push(`${env} (${path}): ${issue.path.join('.') || '(top)'}: ${issue.message}`)
+  return empty
 }
 
 function readConfigFile(path: string): Record<string, unknown> {

@@ -3,6 +3,7 @@
  * no forks even with a CLI writing to the same file), filtered reads, and a full chain check.
  */
 import type { Client, Row } from '@libsql/client'
+import { WriteQueue } from '../db/serial.ts'
 import { ChainChecker, entryHash, genesisHash } from './chain.ts'
 import type { AuditEntry, AuditFilter, AuditInput, ChainVerdict } from './types.ts'
 
@@ -35,7 +36,7 @@ function toEntry(row: Row): AuditEntry {
 /** createAuditStore builds the store over a libSQL client; `now` gives the time in ms. */
 export function createAuditStore(client: Client, now: () => number): AuditStore {
   // One append at a time in this process; the write transaction orders us against others.
-  let tail: Promise<unknown> = Promise.resolve()
+  const appends = new WriteQueue()
 
   async function appendNow(input: AuditInput): Promise<AuditEntry> {
     const tx = await client.transaction('write')
@@ -85,14 +86,7 @@ export function createAuditStore(client: Client, now: () => number): AuditStore 
   }
 
   return {
-    append(input) {
-      const next = tail.then(
-        () => appendNow(input),
-        () => appendNow(input),
-      )
-      tail = next.catch(() => undefined)
-      return next
-    },
+    append: (input) => appends.run(() => appendNow(input)),
 
     async list(filter) {
       const where: string[] = []

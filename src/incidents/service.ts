@@ -4,6 +4,7 @@
  * transaction with its timeline entry, then published on the bus and, unless silenced, handed to
  * the notifier. fire/resolve run one at a time so a fingerprint never opens twice.
  */
+import { WriteQueue } from '../db/serial.ts'
 import type { Client } from '@libsql/client'
 import type { Alert, AlertSink } from '../alerting/types.ts'
 import type { Bus } from '../bus.ts'
@@ -62,7 +63,7 @@ interface SettleOptions {
 
 /** IncidentService keeps incidents and their timelines. */
 export class IncidentService implements AlertSink {
-  private chain: Promise<unknown> = Promise.resolve()
+  private readonly changes = new WriteQueue()
   private readonly streams = new Set<() => void>()
 
   constructor(
@@ -354,9 +355,7 @@ export class IncidentService implements AlertSink {
   }
 
   private serial<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.chain.then(fn, fn)
-    this.chain = run.catch(() => undefined)
-    return run
+    return this.changes.run(fn)
   }
 }
 

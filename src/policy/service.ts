@@ -3,6 +3,7 @@
  * reads of enabled policies for the subsystems that evaluate them, change listeners and the
  * status registry. Every change writes the current row and a version in one write transaction.
  */
+import { WriteQueue } from '../db/serial.ts'
 import type { Client } from '@libsql/client'
 import { ConflictError, NotFoundError } from '../errors.ts'
 import { changedPaths } from './diff.ts'
@@ -76,7 +77,7 @@ export class PolicyService {
   files: FilesState = { paths: [], loadedAt: null, files: 0, policies: 0, problems: [] }
   private readonly listeners = new Set<(change: PolicyChange) => void>()
   // One change at a time in this process; the write transaction orders us against others.
-  private tail: Promise<unknown> = Promise.resolve()
+  private readonly commits = new WriteQueue()
 
   constructor(
     private readonly client: Client,
@@ -257,9 +258,7 @@ export class PolicyService {
   }
 
   private commit(kind: PolicyKind, name: string, actor: Actor, plan: Plan) {
-    const run = this.tail.then(() => this.commitNow(kind, name, actor, plan))
-    this.tail = run.catch(() => undefined)
-    return run
+    return this.commits.run(() => this.commitNow(kind, name, actor, plan))
   }
 
   private async commitNow(

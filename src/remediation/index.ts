@@ -22,7 +22,7 @@ import { WriteQueue } from '../db/serial.ts'
 import { targetKey, type ActionDefinition, type ActionName, type Task } from './types.ts'
 import type { PolicyService } from '../policy/service.ts'
 import { evaluateAccess, type Severity } from './access.ts'
-import { planRemediation } from './planner.ts'
+import { actingKinds, planRemediation } from './planner.ts'
 
 export { remediationRoutes } from './routes.ts'
 export { remediationPageRoutes } from './page.tsx'
@@ -163,9 +163,13 @@ export function proposeOnIncidents(
   logger: Logger,
   now: () => number,
 ): () => void {
-  let chain: Promise<void> = Promise.resolve()
+  // One incident change at a time, in order.
+  const order = new WriteQueue()
   return bus.subscribe('incidents', (change) => {
-    chain = chain.then(async () => {
+    // Notes, acknowledgements and resolutions (remediation's own notes among them) never act:
+    // no read of the policies for them.
+    if (!actingKinds.includes(change.kind)) return
+    void order.run(async () => {
       try {
         const enabled = await policies.enabled('RemediationPolicy')
         if (enabled.length === 0) return

@@ -72,22 +72,23 @@ function toTask(r: Row): Task {
 }
 
 /** NewTask is what a proposal stores; the store adds the id, state `pending` and the times. */
-export interface NewTask {
-  action: ActionName
-  params: Record<string, unknown>
-  target: Target
-  priority: number
-  requester: Requester
-  reason: string
-  incidentId: number | null
-  policy: string | null
-  step: number | null
-  idempotencyKey: string | null
-  severity: string | null
-  limits: TaskLimits | null
-  maxAttempts: number
-  expiresAt: number | null
-}
+export type NewTask = Pick<
+  Task,
+  | 'action'
+  | 'params'
+  | 'target'
+  | 'priority'
+  | 'requester'
+  | 'reason'
+  | 'incidentId'
+  | 'policy'
+  | 'step'
+  | 'idempotencyKey'
+  | 'severity'
+  | 'limits'
+  | 'maxAttempts'
+  | 'expiresAt'
+>
 
 /** TaskStore reads and changes tasks. */
 export class TaskStore {

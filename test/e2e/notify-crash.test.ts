@@ -8,7 +8,7 @@ import { rmSync } from 'node:fs'
 import { startReceiver, until, type Receiver } from '../notify/receiver.ts'
 import { startSmtp, type SmtpServer } from '../notify/smtp-server.ts'
 import { tempDir } from '../helpers/app.ts'
-import { copyBinary, startVigil, type VigilProcess } from './process.ts'
+import { type VigilProcess, copyBinary, createToken, startVigil } from './process.ts'
 
 const password = 'notify-crash-passphrase'
 const notifications = 6
@@ -28,19 +28,12 @@ const env = {
 beforeAll(async () => {
   dir = tempDir('vigil-notify-crash-')
   binary = copyBinary(dir)
-  const created = Bun.spawnSync(
-    [
-      binary,
-      'token',
-      'create',
-      '--name',
-      'ops',
-      '--scopes',
-      'policies:read,policies:write,incidents:read',
-    ],
-    { cwd: dir, env: { VIGIL_ADMIN_PASSWORD: password } },
-  )
-  token = created.stdout.toString().trim()
+  token = createToken(binary, {
+    cwd: dir,
+    env: { VIGIL_ADMIN_PASSWORD: password },
+    name: 'ops',
+    scopes: 'policies:read,policies:write,incidents:read',
+  })
   expect(token).toStartWith('vgl_')
   receiver = startReceiver()
   smtp = await startSmtp({ users: {} })

@@ -111,3 +111,30 @@ export async function startVigil(
     },
   }
 }
+
+/** createToken runs `vigil token create` on the database in `cwd` and returns the token. */
+export function createToken(
+  binary: string,
+  options: { cwd: string; env?: Record<string, string>; name: string; scopes: string },
+): string {
+  const created = Bun.spawnSync(
+    [binary, 'token', 'create', '--name', options.name, '--scopes', options.scopes],
+    { cwd: options.cwd, env: options.env ?? {} },
+  )
+  const token = created.stdout.toString().trim()
+  if (!token.startsWith('vgl_'))
+    throw new Error(`vigil token create failed: ${created.stderr.toString()}`)
+  return token
+}
+
+/** jsonApi calls a vigil's JSON API with a bearer token: GET without a body, POST with one. */
+export function jsonApi(url: () => string, token: string) {
+  return async (path: string, body?: unknown) => {
+    const res = await fetch(`${url()}${path}`, {
+      method: body === undefined ? 'GET' : 'POST',
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    })
+    return { status: res.status, body: (await res.json()) as Record<string, any> }
+  }
+}

@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'bun:test'
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { tempDir } from '../helpers/app.ts'
-import { copyBinary, startVigil, type VigilProcess } from './process.ts'
+import { copyBinary, createToken, jsonApi, startVigil, type VigilProcess } from './process.ts'
 
 // kill -9 in the middle of a change: the task's phase says a change was under way, so the next
 // process fails it (run_command is not idempotent) instead of running the command a second time.
@@ -30,31 +30,17 @@ describe('compiled binary: kill -9 while a task changes something', () => {
       `slow-job:\n  argv: [/bin/sh, -c, "echo ran >> ${mark}; sleep 4"]\n  timeout: 30s\n`,
     )
     const binary = copyBinary(dir)
-    const token = Bun.spawnSync(
-      [
-        binary,
-        'token',
-        'create',
-        '--name',
-        'ops',
-        '--scopes',
-        'policies:write,remediation:read,remediation:execute,remediation:approve',
-      ],
-      { cwd: dir, env },
-    )
-      .stdout.toString()
-      .trim()
+    const token = createToken(binary, {
+      cwd: dir,
+      env,
+      name: 'ops',
+      scopes: 'policies:write,remediation:read,remediation:execute,remediation:approve',
+    })
     const start = () =>
       startVigil([binary, '--port', '0', '--listen', '127.0.0.1'], { cwd: dir, env })
     vigil = await start()
-    const api = async (path: string, body?: unknown) => {
-      const res = await fetch(`${vigil!.url}${path}`, {
-        method: body === undefined ? 'GET' : 'POST',
-        headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      })
-      return (await res.json()) as Record<string, any>
-    }
+    const call = jsonApi(() => vigil!.url, token)
+    const api = async (path: string, body?: unknown) => (await call(path, body)).body
     const allowed = await api('/api/v1/policies', {
       apiVersion: 'vigil/v1',
       kind: 'AccessPolicy',

@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'bun:test'
 import { readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { tempDir } from '../helpers/app.ts'
-import { copyBinary, startVigil, type VigilProcess } from './process.ts'
+import { copyBinary, createToken, jsonApi, startVigil, type VigilProcess } from './process.ts'
 
 // Two vigil processes on one database file, both running executors (leader election off): each
 // of 30 approved tasks runs exactly once, whichever process claims it.
@@ -31,32 +31,18 @@ describe('compiled binary: two executors in two processes on one database', () =
       `mark:\n  argv: [/bin/sh, -c, "echo {{ n }} >> ${mark}"]\n  timeout: 10s\n`,
     )
     const binary = copyBinary(dir)
-    const token = Bun.spawnSync(
-      [
-        binary,
-        'token',
-        'create',
-        '--name',
-        'ops',
-        '--scopes',
-        'policies:write,remediation:read,remediation:execute,remediation:approve,audit:read',
-      ],
-      { cwd: dir, env },
-    )
-      .stdout.toString()
-      .trim()
+    const token = createToken(binary, {
+      cwd: dir,
+      env,
+      name: 'ops',
+      scopes: 'policies:write,remediation:read,remediation:execute,remediation:approve,audit:read',
+    })
     const start = () =>
       startVigil([binary, '--port', '0', '--listen', '127.0.0.1'], { cwd: dir, env })
     procs.push(await start())
     procs.push(await start())
-    const api = async (p: VigilProcess, path: string, body?: unknown) => {
-      const res = await fetch(`${p.url}${path}`, {
-        method: body === undefined ? 'GET' : 'POST',
-        headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      })
-      return (await res.json()) as Record<string, any>
-    }
+    const api = async (p: VigilProcess, path: string, body?: unknown) =>
+      (await jsonApi(() => p.url, token)(path, body)).body
     await api(procs[0]!, '/api/v1/policies', {
       apiVersion: 'vigil/v1',
       kind: 'AccessPolicy',

@@ -3,7 +3,7 @@ import { rmSync } from 'node:fs'
 import { node, seedDeploymentPods } from '../helpers/actions.ts'
 import { tempDir } from '../helpers/app.ts'
 import { startFakeCluster, type FakeCluster } from '../helpers/k8s.ts'
-import { copyBinary, startVigil, type VigilProcess } from './process.ts'
+import { copyBinary, createToken, jsonApi, startVigil, type VigilProcess } from './process.ts'
 
 // The self-healing path in the compiled binary against the fake API server: a crash-looping
 // pod's metric fires an AlertRule, the incident makes a RemediationPolicy propose restart_pod,
@@ -29,20 +29,12 @@ beforeAll(async () => {
     VIGIL_REMEDIATION_MODE: 'enforce',
     VIGIL_LEADER_ELECTION: 'database',
   }
-  token = Bun.spawnSync(
-    [
-      binary,
-      'token',
-      'create',
-      '--name',
-      'e2e',
-      '--scopes',
-      'ingest:write,policies:write,incidents:read,remediation:read,audit:read',
-    ],
-    { cwd: dir, env },
-  )
-    .stdout.toString()
-    .trim()
+  token = createToken(binary, {
+    cwd: dir,
+    env,
+    name: 'e2e',
+    scopes: 'ingest:write,policies:write,incidents:read,remediation:read,audit:read',
+  })
   vigil = await startVigil([binary, '--port', '0', '--listen', '127.0.0.1'], { cwd: dir, env })
 }, 60_000)
 
@@ -52,14 +44,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true })
 })
 
-async function api(path: string, body?: unknown) {
-  const res = await fetch(`${vigil.url}${path}`, {
-    method: body === undefined ? 'GET' : 'POST',
-    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  })
-  return { status: res.status, body: (await res.json()) as Record<string, any> }
-}
+const api = (path: string, body?: unknown) => jsonApi(() => vigil.url, token)(path, body)
 
 async function until<T>(check: () => Promise<T | undefined>, what: string, ms = 20_000) {
   const deadline = Date.now() + ms

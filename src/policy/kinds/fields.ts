@@ -3,6 +3,7 @@ import { z } from 'zod'
 import { parse } from '../../metrics/promql/parser.ts'
 import type { Matcher } from '../../metrics/types.ts'
 import { parseDuration } from '../../units.ts'
+import { boundedDuration } from '../../config-schemas.ts'
 
 /** severities are the severities policies speak, least severe first (as anomalies and findings). */
 export const severities = ['low', 'medium', 'high', 'critical'] as const
@@ -25,21 +26,9 @@ export function strict<T extends z.core.$ZodLooseShape>(shape: T) {
 
 /** duration reads `30s`, `1m`, `1h30m` into milliseconds, bounded. */
 export const duration = (minMs: number, maxMs: number) =>
-  z.string({ error: 'must be a duration such as 30s, 5m or 1h' }).transform((text, ctx) => {
-    const ms = parseDuration(text)
-    if (ms === undefined) {
-      ctx.addIssue({ code: 'custom', message: 'must be a duration such as 30s, 5m or 1h' })
-      return z.NEVER
-    }
-    if (ms < minMs || ms > maxMs) {
-      ctx.addIssue({
-        code: 'custom',
-        message: `must be between ${minMs / 1000}s and ${maxMs / 1000}s`,
-      })
-      return z.NEVER
-    }
-    return ms
-  })
+  z
+    .string({ error: 'must be a duration such as 30s, 5m or 1h' })
+    .transform((text, ctx) => boundedDuration(parseDuration(text), minMs, maxMs, ctx))
 
 /** name is a lower-case, DNS-1123-like name: letters, digits, `-` and `.`, at most 253. */
 export const name = z
